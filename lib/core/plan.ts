@@ -1,0 +1,231 @@
+import { resolveCockroachOptions } from './defaults';
+import { Engine, TopologyInput } from './input';
+import { localityPrefix } from './locality';
+import { multiRegionSql } from './multi-region-sql';
+import {
+  clusterDomainOf, dnsKindOf, namespaceOf, objectNames, ObjectNames, podFqdn, podName, serviceDomainOf,
+} from './naming';
+import { Networking, PodAddress, toPodAddress } from './networking';
+import { Problem, throwIfProblems } from './problems';
+import { hostPort, SanPlan, toSanPlan } from './sans';
+import { Tls } from './tls';
+import { Cloud, ClusterDnsKind, COCKROACH_PORT, ResolvedCockroachOptions } from './topology';
+import { findTopologyProblems } from './validation';
+
+/** Addresses an engine learned at deploy time (Pulumi: load-balancer outputs), as plain strings. */
+export interface ResolvedAddresses {
+  /** Per cluster, per pod ordinal: the pod's load-balancer address. Overrides the strategy options. */
+  readonly podAddresses?: Readonly<Record<string, readonly string[]>>;
+  /** Per cluster: the DNS load balancer's IP. Overrides the strategy options. */
+  readonly dnsAddresses?: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link planDeployment}. */
+export interface PlanOptions {
+  /** The engine the plan is for; it decides which inputs are required. @default - no engine-specific checks */
+  readonly engine?: Engine;
+  /** Addresses resolved by the engine. @default {} */
+  readonly resolved?: ResolvedAddresses;
+  /**
+   * Fill addresses that are not known yet with placeholders under the reserved `.invalid` domain.
+   * The set of objects never depends on addresses, so a placeholder plan names every object an engine
+   * must register before the addresses exist (Pulumi preview).
+   * @default false
+   */
+  readonly placeholders?: boolean;
+}
+
+/** One pod of the plan. */
+export interface PodPlan {
+  /** Pod name, `<sts>-<ordinal>`. */
+  readonly name: string;
+  readonly ordinal: number;
+  /** In-cluster FQDN through the headless Service. */
+  readonly fqdn: string;
+  /** The host the pod advertises to its peers (and clients of `--join`). */
+  readonly advertiseHost: string;
+  /** The load-balancer address spec, for the per-pod load-balancer strategy. */
+  readonly loadBalancer?: PodAddress;
+}
+
+/** Forwarding of one remote cluster's service domain to its DNS load balancer. */
+export interface DnsForward {
+  /** The remote cluster. */
+  readonly cluster: string;
+  /** `<namespace>.svc.<clusterDomain>` of the remote cluster. */
+  readonly domain: string;
+  /** The remote DNS load balancer's IPs (empty while unresolved). */
+  readonly servers: readonly string[];
+  /** The remote DNS load balancer answers on TCP only. */
+  readonly forceTcp: boolean;
+}
+
+/** Everything derived for one cluster. */
+export interface ClusterPlan {
+  readonly name: string;
+  readonly cloud: Cloud;
+  readonly region: string;
+  readonly zones: readonly string[];
+  readonly nodes: number;
+  readonly namespace: string;
+  readonly clusterDomain: string;
+  readonly dns: ClusterDnsKind;
+  /** `<namespace>.svc.<clusterDomain>`. */
+  readonly serviceDomain: string;
+  readonly names: ObjectNames;
+  readonly pods: readonly PodPlan[];
+  /** `cloud=..,region=..`; the zone tier is added at pod start. */
+  readonly localityPrefix: string;
+  /** Subject alternative names of this cluster's node certificate. */
+  readonly nodeCertSans: SanPlan;
+  /** What this cluster's DNS forwards: every remote cluster, never itself (DNS chain only). */
+  readonly dnsForwards: readonly DnsForward[];
+  /** This cluster's own DNS load-balancer IP, when known (DNS chain only). */
+  readonly dnsAddress?: string;
+  /** True for the one cluster whose Job runs `cockroach init`. */
+  readonly runsInit: boolean;
+  /** The pod CIDR blocks, node CIDR blocks and service CIDR blocks as given. */
+  readonly podCidrs: readonly string[];
+  readonly serviceCidrs: readonly string[];
+  readonly nodeCidrs: readonly string[];
+}
+
+/** The whole deployment: what every engine renders and checks. */
+export interface DeploymentPlan {
+  readonly clusters: readonly ClusterPlan[];
+  /** `host:port` entries, identical in every cluster: the first min(3, nodes) pods of each cluster. */
+  readonly joinAddresses: readonly string[];
+  readonly cockroach: ResolvedCockroachOptions;
+  readonly networking: Networking;
+  readonly tls: Tls;
+  /** `ALTER DATABASE ...` statements matching the locality regions. */
+  readonly multiRegionSql: readonly string[];
+}
+
+/** How many pods of each cluster go into the join list. */
+export const JOIN_PODS_PER_CLUSTER = 3;
+
+/**
+ * Validates the input and derives the whole plan. Throws one `TopologyError` listing every problem.
+ */
+export function planDeployment(input: TopologyInput, options: PlanOptions = {}): DeploymentPlan {
+  throwIfProblems(findTopologyProblems(input, options.engine));
+  const resolved = options.resolved ?? {};
+  const problems: Problem[] = [];
+  const cockroach = resolveCockroachOptions(input, input.clusters[0].name, (n) => input.clusters.find((c) => c.name === n)?.region);
+  const base = cockroach.name;
+  const lbOptions = input.networking.perPodLoadBalancers;
+  const dnsOptions = input.networking.dnsChain;
+  const tcpOnly = new Set(dnsOptions?.tcpOnlyClusters ?? []);
+
+  const dnsAddressOf = (cluster: string): string | undefined =>
+    resolved.dnsAddresses?.[cluster] ?? dnsOptions?.dnsAddresses?.[cluster];
+
+  const clusters: ClusterPlan[] = input.clusters.map((spec) => {
+    const namespace = namespaceOf(spec);
+    const names = objectNames(base, namespace);
+    const pods: PodPlan[] = [];
+    for (let ordinal = 0; ordinal < spec.nodes; ordinal++) {
+      const fqdn = podFqdn(spec, base, ordinal);
+      let advertiseHost = fqdn;
+      let loadBalancer: PodAddress | undefined;
+      if (lbOptions) {
+        const given = lbOptions.addresses?.[spec.name]?.[ordinal];
+        const address = resolved.podAddresses?.[spec.name]?.[ordinal] ?? (given !== undefined ? toPodAddress(given).address : undefined);
+        if (address !== undefined && address !== '') {
+          advertiseHost = address;
+        } else if (options.placeholders) {
+          advertiseHost = `${podName(base, ordinal)}.${spec.name}.unresolved.invalid`;
+        } else {
+          problems.push({
+            path: `networking.addresses.${spec.name}[${ordinal}]`,
+            message: `the load-balancer address of pod ${podName(base, ordinal)} is not known`,
+          });
+        }
+        loadBalancer = given !== undefined ? { ...toPodAddress(given), address: advertiseHost } : { address: advertiseHost };
+      }
+      pods.push({ name: podName(base, ordinal), ordinal, fqdn, advertiseHost, loadBalancer });
+    }
+    const serviceDomain = serviceDomainOf(spec);
+    const dnsForwards: DnsForward[] = dnsOptions
+      ? input.clusters
+        .filter((remote) => remote.name !== spec.name)
+        .map((remote) => {
+          const server = dnsAddressOf(remote.name) ?? (options.placeholders ? '192.0.2.53' : undefined);
+          return {
+            cluster: remote.name,
+            domain: serviceDomainOf(remote),
+            servers: server ? [server] : [],
+            forceTcp: tcpOnly.has(remote.name),
+          };
+        })
+      : [];
+    return {
+      name: spec.name,
+      cloud: spec.cloud,
+      region: spec.region,
+      zones: spec.zones ?? [],
+      nodes: spec.nodes,
+      namespace,
+      clusterDomain: clusterDomainOf(spec),
+      dns: dnsKindOf(spec),
+      serviceDomain,
+      names,
+      pods,
+      localityPrefix: localityPrefix(spec),
+      nodeCertSans: nodeCertificateSans(names, namespace, serviceDomain, pods, input.networking),
+      dnsForwards,
+      dnsAddress: dnsOptions ? dnsAddressOf(spec.name) : undefined,
+      runsInit: spec.name === cockroach.initCluster,
+      podCidrs: spec.podCidrs ?? [],
+      serviceCidrs: spec.serviceCidrs ?? [],
+      nodeCidrs: spec.nodeCidrs ?? [],
+    };
+  });
+  throwIfProblems(problems);
+
+  return {
+    clusters,
+    joinAddresses: joinList(clusters),
+    cockroach,
+    networking: input.networking,
+    tls: input.tls,
+    multiRegionSql: multiRegionSql(cockroach.database, cockroach.primaryRegion, clusters.map((c) => c.region), cockroach.survivalGoal),
+  };
+}
+
+/** The join list: the first min(3, nodes) pods of every cluster, in cluster order. */
+export function joinList(clusters: readonly Pick<ClusterPlan, 'pods'>[]): string[] {
+  return clusters.flatMap((c) => c.pods.slice(0, JOIN_PODS_PER_CLUSTER).map((p) => hostPort(p.advertiseHost, COCKROACH_PORT)));
+}
+
+/**
+ * The node certificate's SANs: loopback, the public Service under each name a client uses,
+ * a one-label wildcard for the pods under the headless Service, and every per-pod address
+ * the strategy adds (a wildcard cannot cover IPs or external names).
+ */
+function nodeCertificateSans(
+  names: ObjectNames,
+  namespace: string,
+  serviceDomain: string,
+  pods: readonly PodPlan[],
+  networking: Networking,
+): SanPlan {
+  const publicService = names.publicService;
+  const headless = names.headlessService;
+  const strategyAddresses = networking.kind === 'perPodLoadBalancers' ? pods.map((p) => p.advertiseHost) : [];
+  return toSanPlan([
+    'localhost',
+    publicService,
+    `${publicService}.${namespace}`,
+    `${publicService}.${namespace}.svc`,
+    `${publicService}.${serviceDomain}`,
+    `*.${headless}`,
+    `*.${headless}.${namespace}`,
+    `*.${headless}.${namespace}.svc`,
+    `*.${headless}.${serviceDomain}`,
+    '127.0.0.1',
+    '::1',
+    ...strategyAddresses,
+  ]);
+}

@@ -1,0 +1,7 @@
+/**
+ * crosscluster: the engine-agnostic core. Topology types, validation, the deployment plan and
+ * the pure Kubernetes renderers shared by `crosscluster/cdk8s` and `crosscluster/pulumi`.
+ * @packageDocumentation
+ */
+export * from './core';
+export * from './manifests';

@@ -1,0 +1,41 @@
+import { ClusterPlan, DeploymentPlan } from '../core/plan';
+import { renderCertificates } from './certificates';
+import { renderDatabase } from './database';
+import { renderDns } from './dns';
+import { KubeObject } from './kube-object';
+import { renderPerPodServices } from './per-pod-services';
+
+/** The objects of one cluster, grouped by who usually owns them. */
+export interface ClusterManifests {
+  /** The cluster name. */
+  readonly cluster: string;
+  /** Namespace, RBAC, Services, topology ConfigMap, StatefulSet, PDB and (in one cluster) the init Job. */
+  readonly database: KubeObject[];
+  /** Per-pod LoadBalancer Services (per-pod load-balancer strategy). */
+  readonly loadBalancers: KubeObject[];
+  /** cert-manager Issuer and Certificates (cert-manager TLS). */
+  readonly certificates: KubeObject[];
+  /** kube-system objects: the DNS load balancer and forwarding (DNS chain). Often owned by another pipeline. */
+  readonly dns: KubeObject[];
+}
+
+/** Renders every object of one cluster from the plan. Pure: the same plan gives the same objects. */
+export function renderCluster(plan: DeploymentPlan, cluster: ClusterPlan): ClusterManifests {
+  return {
+    cluster: cluster.name,
+    database: renderDatabase(plan, cluster),
+    loadBalancers: renderPerPodServices(plan, cluster),
+    certificates: renderCertificates(plan, cluster),
+    dns: renderDns(plan, cluster),
+  };
+}
+
+/** Renders every cluster, in topology order. */
+export function renderDeployment(plan: DeploymentPlan): ClusterManifests[] {
+  return plan.clusters.map((cluster) => renderCluster(plan, cluster));
+}
+
+/** All objects of one cluster as one list, in apply order. */
+export function allObjects(manifests: ClusterManifests): KubeObject[] {
+  return [...manifests.database, ...manifests.certificates, ...manifests.loadBalancers, ...manifests.dns];
+}
