@@ -66,7 +66,7 @@ const project = new typescript.TypeScriptProject({
     },
   },
   tsconfigDev: {
-    include: ['../examples/**/*.ts', '../bench/**/*.ts'],
+    include: ['../lib/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
     compilerOptions: {
       baseUrl: '..',
       // Tests and examples import the package by its public name, as users do.
@@ -79,6 +79,7 @@ const project = new typescript.TypeScriptProject({
 
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    coverageText: false,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       moduleNameMapper: {
@@ -91,6 +92,7 @@ const project = new typescript.TypeScriptProject({
   eslintOptions: {
     dirs: ['lib'],
     devdirs: ['test', 'examples', 'bench'],
+    tsconfigPath: './test/tsconfig.json',
   },
 });
 
@@ -142,7 +144,10 @@ project.postCompileTask.spawn(docgen);
 project.testTask.reset();
 project.testTask.spawn(typecheck);
 project.testTask.exec('jest --passWithNoTests=false', { receiveArgs: true });
-project.testTask.spawn(project.tasks.tryFind('eslint')!);
+// Lint without --fix: a test run must report problems, not rewrite files.
+project.testTask.exec('eslint --ext .ts --no-error-on-unmatched-pattern lib test examples bench .projenrc.ts', {
+  env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
+});
 project.testTask.spawn(docgenCheck);
 
 project.addTask('synth:example', {

@@ -1,5 +1,5 @@
-import { isIpAddress } from './cidr';
 import { IPv6 } from 'ip-num';
+import { isIpAddress } from './cidr';
 
 /** Subject alternative names of a certificate, split as X.509 splits them. */
 export interface SanPlan {

@@ -90,8 +90,7 @@ export function findTopologyProblems(input: TopologyInput, engine?: Engine): Pro
       add(`${at}.nodes`, `${cluster.nodes} is more nodes than one StatefulSet should carry (at most 10000)`);
     }
     if (cluster.zones !== undefined) {
-      if (!Array.isArray(cluster.zones)) add(`${at}.zones`, `expected a list of zone names, got ${show(cluster.zones)}`);
-      else {
+      if (!Array.isArray(cluster.zones)) {add(`${at}.zones`, `expected a list of zone names, got ${show(cluster.zones)}`);} else {
         cluster.zones.forEach((z, j) => {
           if (typeof z !== 'string' || !LOCALITY_VALUE.test(z)) add(`${at}.zones[${j}]`, `${show(z)} is not a zone name`);
           else if (cluster.zones!.indexOf(z) !== j) add(`${at}.zones[${j}]`, `${show(z)} is listed twice`);
@@ -166,8 +165,7 @@ function checkCockroachOptions(input: TopologyInput, add: (path: string, message
     add('storageClass', `${show(input.storageClass)} is not a StorageClass name`);
   }
   if (input.extraStartFlags !== undefined) {
-    if (!Array.isArray(input.extraStartFlags)) add('extraStartFlags', `expected a list of flags, got ${show(input.extraStartFlags)}`);
-    else {
+    if (!Array.isArray(input.extraStartFlags)) {add('extraStartFlags', `expected a list of flags, got ${show(input.extraStartFlags)}`);} else {
       input.extraStartFlags.forEach((flag, i) => {
         if (typeof flag !== 'string' || !flag.startsWith('--') || /[\s'"`$\\;]/.test(flag)) {
           add(`extraStartFlags[${i}]`, `${show(flag)} must be one '--flag' or '--flag=value' without spaces, quotes or shell characters`);

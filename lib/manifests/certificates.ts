@@ -1,7 +1,7 @@
-import { ClusterPlan, DeploymentPlan } from '../core/plan';
-import { CertManagerTlsOptions } from '../core/tls';
 import { KubeObject } from './kube-object';
 import { commonLabels } from './labels';
+import { ClusterPlan, DeploymentPlan } from '../core/plan';
+import { CertManagerTlsOptions } from '../core/tls';
 
 /** The cert-manager defaults. */
 export const CERT_MANAGER_DEFAULTS = {

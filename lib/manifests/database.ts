@@ -1,12 +1,12 @@
-import { ClusterPlan, DeploymentPlan } from '../core/plan';
-import { COCKROACH_HTTP_PORT, COCKROACH_PORT } from '../core/topology';
-import { ZONE_LABEL } from '../core/locality';
 import { KubeObject } from './kube-object';
 import { commonLabels, selectorLabels } from './labels';
 import {
   advertiseKey, CERTS_DIR, CERTS_SOURCE_DIR, copyCertsScript, DATA_DIR, initScript, LOCALITY_DIR, localityScript,
   startScript, TOPOLOGY_DIR,
 } from './scripts';
+import { ZONE_LABEL } from '../core/locality';
+import { ClusterPlan, DeploymentPlan } from '../core/plan';
+import { COCKROACH_HTTP_PORT, COCKROACH_PORT } from '../core/topology';
 
 const RUN_AS = 1000;
 

@@ -1,7 +1,7 @@
-import { ClusterPlan, DeploymentPlan, DnsForward } from '../core/plan';
-import { KubeObject } from './kube-object';
 import { completeCorefile } from './corefile';
+import { KubeObject } from './kube-object';
 import { loadBalancerPinning } from './load-balancer-annotations';
+import { ClusterPlan, DeploymentPlan, DnsForward } from '../core/plan';
 
 /** The namespace of the cluster DNS. */
 export const DNS_NAMESPACE = 'kube-system';

@@ -1,8 +1,8 @@
-import { ClusterPlan, DeploymentPlan, PodPlan } from '../core/plan';
-import { COCKROACH_PORT } from '../core/topology';
 import { KubeObject } from './kube-object';
 import { commonLabels } from './labels';
 import { loadBalancerPinning } from './load-balancer-annotations';
+import { ClusterPlan, DeploymentPlan, PodPlan } from '../core/plan';
+import { COCKROACH_PORT } from '../core/topology';
 
 /** Name of a pod's load-balancer Service. */
 export function perPodServiceName(pod: Pick<PodPlan, 'name'>): string {

@@ -1,9 +1,9 @@
-import { ClusterPlan, DeploymentPlan } from '../core/plan';
 import { renderCertificates } from './certificates';
 import { renderDatabase } from './database';
 import { renderDns } from './dns';
 import { KubeObject } from './kube-object';
 import { renderPerPodServices } from './per-pod-services';
+import { ClusterPlan, DeploymentPlan } from '../core/plan';
 
 /** The objects of one cluster, grouped by who usually owns them. */
 export interface ClusterManifests {

@@ -18,7 +18,7 @@ export function advertiseKey(podName: string): string {
 }
 
 function quote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+  return `'${value.replace(/'/g, '\'\\\'\'')}'`;
 }
 
 /**
@@ -62,7 +62,7 @@ export function localityScript(): string {
     'node_json="$(curl -sS --fail --max-time 10 --retry 5 --retry-all-errors --cacert "$sa/ca.crt" \\',
     '  -H "Authorization: Bearer $(cat "$sa/token")" \\',
     '  "https://kubernetes.default.svc/api/v1/nodes/${NODE_NAME}")"',
-    `zone="$(printf '%s' "$node_json" | tr -d '\\n' | sed -n 's/.*"topology\\.kubernetes\\.io\\/zone": *"\\([^"]*\\)".*/\\1/p')"`,
+    'zone="$(printf \'%s\' "$node_json" | tr -d \'\\n\' | sed -n \'s/.*"topology\\.kubernetes\\.io\\/zone": *"\\([^"]*\\)".*/\\1/p\')"',
     `printf '%s' "$zone" > ${LOCALITY_DIR}/zone`,
     'echo "node ${NODE_NAME} zone: ${zone:-<none>}"',
   ].join('\n');

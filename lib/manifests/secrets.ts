@@ -1,6 +1,6 @@
-import { ClusterPlan } from '../core/plan';
 import { KubeObject } from './kube-object';
 import { commonLabels } from './labels';
+import { ClusterPlan } from '../core/plan';
 
 /** PEM material of one certificate Secret; the values may be an engine's secret wrappers. */
 export interface TlsSecretData<T = string> {

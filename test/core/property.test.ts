@@ -1,0 +1,72 @@
+import * as fc from 'fast-check';
+import { validateKubeObjects } from '../support/kube-schema';
+import { allObjects, isCoveredBySans, Networking, planDeployment, renderDeployment, Tls, TopologyError, TopologyInput } from 'crosscluster';
+
+// Labels drawn mostly from a small valid alphabet, sometimes invalid, so both paths are exercised.
+const label = fc.oneof(
+  { weight: 20, arbitrary: fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/) },
+  { weight: 1, arbitrary: fc.constantFrom('', 'UPPER', 'has_underscore', '-dash', 'x'.repeat(70)) },
+);
+const cidr = fc.oneof(
+  { weight: 6, arbitrary: fc.tuple(fc.integer({ min: 0, max: 255 }), fc.constantFrom(16, 20, 24)).map(([o, p]) => `10.${o}.0.0/${p}`) },
+  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.constantFrom(48, 64)).map(([h, p]) => `fd00:${h.toString(16)}::/${p}`) },
+  { weight: 1, arbitrary: fc.constantFrom('10.0.0.1/8', 'nonsense', '300.0.0.0/8') },
+);
+const cluster = fc.record({
+  name: label,
+  cloud: fc.oneof({ weight: 12, arbitrary: fc.constantFrom('gcp', 'aws', 'azure', 'generic') }, { weight: 1, arbitrary: fc.constant('mars') }),
+  region: fc.oneof({ weight: 12, arbitrary: label }, { weight: 1, arbitrary: fc.constant('a,b') }),
+  nodes: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 7 }) }, { weight: 1, arbitrary: fc.constantFrom(0, -2, 2.5) }),
+  namespace: fc.option(label, { nil: undefined }),
+  clusterDomain: fc.option(fc.constantFrom('cluster.local', 'east.example', 'bad domain'), { nil: undefined }),
+  dns: fc.option(fc.constantFrom('kube-dns', 'coredns'), { nil: undefined }),
+  podCidrs: fc.array(cidr, { maxLength: 2 }),
+  nodeCidrs: fc.array(cidr, { maxLength: 1 }),
+});
+
+const topology = fc
+  .tuple(fc.array(cluster, { minLength: 0, maxLength: 4 }), fc.boolean(), fc.boolean(), fc.oneof({ weight: 8, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), fc.constantFrom('zone', 'zone', 'region'))
+  .map(([clusters, dnsChain, secure, fullAddresses, survivalGoal]) => {
+    const networking = dnsChain
+      ? Networking.dnsChain({ dnsAddresses: Object.fromEntries(clusters.map((c, i) => [c.name, `10.250.${i}.53`])) })
+      : Networking.perPodLoadBalancers({
+        addresses: Object.fromEntries(clusters.map((c, i) => [
+          c.name,
+          Array.from({ length: fullAddresses && Number.isInteger(c.nodes) && c.nodes > 0 ? c.nodes : 1 }, (_, j) => `10.251.${i}.${j + 1}`),
+        ])),
+      });
+    return { clusters, networking, tls: secure ? Tls.certManager() : Tls.insecure(), survivalGoal } as TopologyInput;
+  });
+
+test('random topologies either render schema-valid objects that keep the invariants, or raise a TopologyError', () => {
+  let valid = 0;
+  let invalid = 0;
+  fc.assert(
+    fc.property(topology, (input) => {
+      let plan;
+      try {
+        plan = planDeployment(input, { engine: 'cdk8s' });
+      } catch (error) {
+        if (!(error instanceof TopologyError)) throw error;
+        expect(error.problems.length).toBeGreaterThan(0);
+        for (const p of error.problems) expect(p.path).toMatch(/^(clusters|networking|tls|survivalGoal|initCluster)/);
+        invalid++;
+        return;
+      }
+      valid++;
+      const rendered = renderDeployment(plan);
+      validateKubeObjects(rendered.flatMap(allObjects));
+      const joins = new Set(rendered.map((r) => (r.database.find((o) => o.kind === 'ConfigMap') as any).data.join));
+      expect(joins.size).toBe(1);
+      expect(rendered.flatMap((r) => r.database).filter((o) => o.kind === 'Job')).toHaveLength(1);
+      for (const c of plan.clusters) {
+        for (const pod of c.pods) expect(isCoveredBySans(pod.advertiseHost, c.nodeCertSans)).toBe(true);
+        expect(c.localityPrefix).toContain(`region=${c.region}`);
+      }
+    }),
+    { numRuns: 500, seed: 20261121 },
+  );
+  // Both outcomes must actually occur, or the generator is not testing anything.
+  expect(valid).toBeGreaterThan(20);
+  expect(invalid).toBeGreaterThan(20);
+});
