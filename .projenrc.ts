@@ -150,6 +150,12 @@ project.testTask.exec('eslint --ext .ts --no-error-on-unmatched-pattern lib test
 });
 project.testTask.spawn(docgenCheck);
 
+project.addTask('test:e2e', {
+  description: 'End-to-end checks with real openssl, dnsmasq, CoreDNS and a manifest scanner (loopback only)',
+  exec: "jest --coverage=false --testMatch '<rootDir>/test/e2e/**/*.e2e.ts' --runInBand",
+  receiveArgs: true,
+});
+
 project.addTask('synth:example', {
   description: 'Render the example multi-region deployment (three clusters) to YAML with cdk8s',
   cwd: 'examples/gitops',

@@ -5,3 +5,4 @@
  */
 export * from './core';
 export * from './manifests';
+export * from './core/vpn';

@@ -84,6 +84,7 @@ export function validateIkeCipherSet(set: IkeCipherSet | undefined, path = 'ciph
 
 /** The AWS tunnel options for one tunnel (without the `tunnelN` prefix). */
 export interface AwsTunnelCipherOptions {
+  /** `['ikev2']`. */
   readonly ikeVersions: readonly string[];
   readonly phase1EncryptionAlgorithms: readonly string[];
   readonly phase1IntegrityAlgorithms: readonly string[];
@@ -109,12 +110,14 @@ export function awsTunnelCipherOptions(set: IkeCipherSet = {}): AwsTunnelCipherO
 
 /** The GCP `VPNTunnel.cipherSuite`, field for field (`phase1.{encryptions,integrities,prves,dhs}`, `phase2.{encryptions,integrities,pfs}`). */
 export interface GcpCipherSuite {
+  /** IKE SA transforms. */
   readonly phase1: {
     readonly encryptions: readonly string[];
     readonly integrities?: readonly string[];
     readonly prves: readonly string[];
     readonly dhs: readonly string[];
   };
+  /** Child SA transforms. */
   readonly phase2: {
     readonly encryptions: readonly string[];
     readonly integrities?: readonly string[];

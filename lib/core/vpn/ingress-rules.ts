@@ -54,10 +54,15 @@ export function planIngress(remote: readonly ClusterSpec[], ports: readonly numb
  * ICMP uses `fromPort = toPort = -1` (all types and codes).
  */
 export interface AwsIngressRule {
+  /** The source CIDR. */
   readonly cidrIpv4: string;
+  /** `tcp`, `udp` or `icmp`. */
   readonly ipProtocol: 'tcp' | 'udp' | 'icmp';
+  /** First port (or ICMP type; -1 = all). */
   readonly fromPort: number;
+  /** Last port (or ICMP code; -1 = all). */
   readonly toPort: number;
+  /** Rule description. */
   readonly description: string;
 }
 
