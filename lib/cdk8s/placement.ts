@@ -1,0 +1,137 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ClusterPlan, DeploymentPlan } from '../core/plan';
+import { Problem, show, throwIfProblems } from '../core/problems';
+import { KubeObject } from '../manifests/kube-object';
+
+/** Every construct's Charts disable name hashes: object names are the plan's names, never generated. */
+const CHART_PROPS = { disableResourceNameHashes: true } as const;
+
+/** What to place where; validated before any construct exists. */
+export interface PlacementRequest {
+  /** The scope the placing construct is created in. */
+  readonly scope: Construct;
+  /** The id the placing construct will have in `scope` (so a Chart cannot take it). */
+  readonly ownId: string;
+  /** The clusters, in topology order. */
+  readonly clusters: readonly string[];
+  /** The user's targets, by cluster name. */
+  readonly given?: Readonly<Record<string, Construct>>;
+  /** The prop `given` came from, for error messages. */
+  readonly field: string;
+  /** Suffix of the Chart ids created under an App (`''` or `'-dns'`). */
+  readonly chartSuffix: string;
+  /** Clusters that have objects to place; no Chart is created for the others. */
+  readonly wanted: (cluster: string) => boolean;
+}
+
+/** Creates (or finds) the targets once the placing construct exists. */
+export type Placement = (self: Construct) => Map<string, Construct>;
+
+/**
+ * Checks where each cluster's objects can go and returns a function that creates the targets.
+ * Throws one `TopologyError` naming the prop when the placement is impossible, before anything is created.
+ */
+export function preparePlacement(request: PlacementRequest): Placement {
+  return preparePlacements([request])[0];
+}
+
+/** {@link preparePlacement} for several groups of objects, reporting the problems of all of them at once. */
+export function preparePlacements(requests: readonly PlacementRequest[]): Placement[] {
+  const problems: Problem[] = [];
+  const placements = requests.map((request) => placementOrProblems(request, problems));
+  throwIfProblems(problems);
+  return placements;
+}
+
+function placementOrProblems(request: PlacementRequest, problems: Problem[]): Placement {
+  const { scope, clusters, given, field } = request;
+  if (given !== undefined) {
+    const entries = Object.entries(given);
+    for (const [name, target] of entries) {
+      if (!clusters.includes(name)) {
+        problems.push({ path: `${field}.${name}`, message: `${show(name)} is not the name of any cluster (${clusters.map((c) => `'${c}'`).join(', ')})` });
+      } else if (!isInChart(target)) {
+        problems.push({ path: `${field}.${name}`, message: 'is not a cdk8s Chart or a construct inside one' });
+      }
+    }
+    if (entries.length === 0) problems.push({ path: field, message: 'names no cluster; give a Chart for at least one cluster, or leave it out' });
+    return () => new Map(clusters.filter((c) => given[c] !== undefined && request.wanted(c)).map((c) => [c, given[c]]));
+  }
+  if (scope instanceof App) {
+    clusters.forEach((cluster, i) => {
+      const chartId = `${cluster}${request.chartSuffix}`;
+      const existing = scope.node.tryFindChild(chartId);
+      if (request.chartSuffix !== '' && clusters.includes(chartId)) {
+        problems.push({
+          path: `clusters[${i}].name`,
+          message: `the Chart ${show(chartId)} for the objects of cluster ${show(cluster)} would be the Chart of the cluster named ${show(chartId)} (rename one of them)`,
+        });
+      } else if (chartId === request.ownId || (existing !== undefined && !(existing instanceof Chart))) {
+        problems.push({
+          path: `clusters[${i}].name`,
+          message: `the App already has a construct with id ${show(chartId)} that is not a Chart, so the Chart of cluster ${show(cluster)} cannot take that id (rename one of them)`,
+        });
+      }
+    });
+    return () => {
+      const targets = new Map<string, Construct>();
+      for (const cluster of clusters.filter(request.wanted)) {
+        const chartId = `${cluster}${request.chartSuffix}`;
+        const existing = scope.node.tryFindChild(chartId);
+        targets.set(cluster, existing instanceof Chart ? existing : new Chart(scope, chartId, CHART_PROPS));
+      }
+      return targets;
+    };
+  }
+  if (!isInChart(scope)) {
+    problems.push({ path: '(scope)', message: `${show(scope.node.path)} is neither a cdk8s App nor inside a Chart` });
+  } else if (clusters.length !== 1) {
+    problems.push({
+      path: field,
+      message: `the scope ${show(scope.node.path)} is one Chart but the topology has ${clusters.length} clusters, whose objects belong in different files: ` +
+        `give '${field}' (a Chart per cluster name) or create the construct in an App, which gets one Chart per cluster`,
+    });
+  }
+  return (self) => new Map(clusters.filter(request.wanted).map((c) => [c, self]));
+}
+
+function isInChart(construct: unknown): boolean {
+  if (!Construct.isConstruct(construct)) return false;
+  try {
+    Chart.of(construct);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The construct id of an object: stable, from its kind, namespace and name. */
+export function objectId(object: KubeObject): string {
+  const { namespace, name } = object.metadata;
+  return namespace ? `${object.kind}.${namespace}.${name}` : `${object.kind}.${name}`;
+}
+
+/** Places rendered objects, unchanged, under `target`. */
+export function placeObjects(target: Construct, objects: readonly KubeObject[]): ApiObject[] {
+  return objects.map((object) => new ApiObject(target, objectId(object), object));
+}
+
+/** Renders and places one group of objects for every cluster that has a target. */
+export function placeClusters(
+  targets: ReadonlyMap<string, Construct>,
+  plan: DeploymentPlan,
+  render: (cluster: ClusterPlan) => readonly KubeObject[],
+): Record<string, ApiObject[]> {
+  const placed: Record<string, ApiObject[]> = {};
+  for (const cluster of plan.clusters) {
+    const target = targets.get(cluster.name);
+    if (target) placed[cluster.name] = placeObjects(target, render(cluster));
+  }
+  return placed;
+}
+
+/** The Chart of each target. */
+export function chartsOf(targets: ReadonlyMap<string, Construct>): Record<string, Chart> {
+  return Object.fromEntries([...targets].map(([cluster, target]) => [cluster, Chart.of(target)]));
+}

@@ -1,0 +1,107 @@
+import { Chart, Testing } from 'cdk8s';
+import { corefileServerBlocks, forwardedDomains, only, synthApp } from './helpers';
+import { validateKubeObjects } from '../support/kube-schema';
+import { ClusterSpec, COREFILE_BEGIN, COREFILE_END, DnsChain, mergeCorefile, TopologyError } from 'crosscluster/cdk8s';
+
+const clusters: ClusterSpec[] = [
+  { name: 'us-east1', cloud: 'gcp', region: 'us-east1', nodes: 3 },
+  { name: 'us-west1', cloud: 'gcp', region: 'us-west1', nodes: 3 },
+  { name: 'eu-west-1', cloud: 'aws', region: 'eu-west-1', nodes: 3, namespace: 'crdb-eu', clusterDomain: 'eks.local' },
+];
+const dnsAddresses = { 'us-east1': '10.10.15.250', 'us-west1': '10.20.15.250', 'eu-west-1': '10.30.15.250' };
+
+describe('DnsChain alone', () => {
+  test('one <cluster>-dns Chart per cluster with only kube-system objects', () => {
+    const { files, result } = synthApp((app) => new DnsChain(app, 'dns', { clusters, dnsAddresses }));
+    expect(Object.keys(files)).toEqual(['eu-west-1-dns.k8s.yaml', 'us-east1-dns.k8s.yaml', 'us-west1-dns.k8s.yaml']);
+    for (const { objects } of Object.values(files)) {
+      expect(objects.map((o) => `${o.kind}/${o.metadata.namespace}`)).toEqual(['Service/kube-system', 'ConfigMap/kube-system']);
+      validateKubeObjects(objects);
+    }
+    expect(result.charts['us-east1'].node.id).toBe('us-east1-dns');
+  });
+
+  test('the DNS load balancer: internal, 53 over UDP and TCP, pinned to the static address', () => {
+    const { files } = synthApp((app) => new DnsChain(app, 'dns', { clusters, dnsAddresses }));
+    const gke = only(files['us-east1-dns.k8s.yaml'].objects, 'Service');
+    expect(gke.metadata.name).toBe('kube-dns-lb');
+    expect(gke.spec.type).toBe('LoadBalancer');
+    expect(gke.spec.selector).toEqual({ 'k8s-app': 'kube-dns' });
+    expect(gke.spec.ports.map((p: any) => `${p.port}/${p.protocol}`)).toEqual(['53/UDP', '53/TCP']);
+    expect(gke.spec.loadBalancerIP).toBe('10.10.15.250');
+    expect(gke.metadata.annotations).toEqual({
+      'networking.gke.io/load-balancer-type': 'Internal',
+      'networking.gke.io/internal-load-balancer-allow-global-access': 'true',
+    });
+    const eks = only(files['eu-west-1-dns.k8s.yaml'].objects, 'Service');
+    expect(eks.metadata.annotations).toMatchObject({
+      'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
+      'service.beta.kubernetes.io/aws-load-balancer-private-ipv4-addresses': '10.30.15.250',
+    });
+  });
+
+  test('kube-dns clusters get stubDomains for every remote domain, never their own', () => {
+    const { files } = synthApp((app) => new DnsChain(app, 'dns', { clusters, dnsAddresses }));
+    const configMap = only(files['us-east1-dns.k8s.yaml'].objects, 'ConfigMap');
+    expect(configMap.metadata.name).toBe('kube-dns');
+    expect(JSON.parse(configMap.data.stubDomains)).toEqual({
+      'us-west1.svc.cluster.local': ['10.20.15.250'],
+      'crdb-eu.svc.eks.local': ['10.30.15.250'],
+    });
+  });
+
+  test('CoreDNS clusters get a complete Corefile that keeps the default .:53 block', () => {
+    const { files } = synthApp((app) => new DnsChain(app, 'dns', { clusters, dnsAddresses, tcpOnlyClusters: ['us-west1'] }));
+    const configMap = only(files['eu-west-1-dns.k8s.yaml'].objects, 'ConfigMap');
+    expect(configMap.metadata.name).toBe('coredns');
+    const corefile: string = configMap.data.Corefile;
+    const blocks = corefileServerBlocks(corefile);
+    expect(blocks.map((b) => b.zone)).toEqual(['.', 'us-east1.svc.cluster.local', 'us-west1.svc.cluster.local']);
+    expect(blocks[0].body).toContain('kubernetes eks.local in-addr.arpa ip6.arpa');
+    expect(blocks[0].body).toContain('forward . /etc/resolv.conf');
+    expect(corefile.indexOf(COREFILE_BEGIN)).toBeGreaterThan(0);
+    expect(corefile.indexOf(COREFILE_END)).toBeGreaterThan(corefile.indexOf(COREFILE_BEGIN));
+    // force_tcp only towards the TCP-only cluster, whose load balancer has no UDP port.
+    expect(blocks[1].body).not.toContain('force_tcp');
+    expect(blocks[2].body).toContain('force_tcp');
+    expect(only(files['us-west1-dns.k8s.yaml'].objects, 'Service').spec.ports.map((p: any) => p.protocol)).toEqual(['TCP']);
+  });
+
+  test('every remote domain is forwarded exactly once, the local one never', () => {
+    const { files } = synthApp((app) => new DnsChain(app, 'dns', { clusters, dnsAddresses }));
+    const domains: Record<string, string> = { 'us-east1': 'us-east1.svc.cluster.local', 'us-west1': 'us-west1.svc.cluster.local', 'eu-west-1': 'crdb-eu.svc.eks.local' };
+    for (const cluster of clusters) {
+      const forwards = forwardedDomains(files[`${cluster.name}-dns.k8s.yaml`].objects);
+      const expected = clusters
+        .filter((c) => c.name !== cluster.name)
+        .map((c) => ({ domain: domains[c.name], servers: [dnsAddresses[c.name as keyof typeof dnsAddresses]] }));
+      expect(forwards).toEqual(expected);
+    }
+  });
+
+  test('a customized Corefile keeps its own blocks through mergeCorefile', () => {
+    const chain = new DnsChain(Testing.app(), 'dns', { clusters, dnsAddresses });
+    const custom = '.:53 {\n    errors\n    forward . 1.1.1.1\n}\nexample.internal:53 {\n    forward . 10.0.0.2\n}\n';
+    const merged = mergeCorefile(custom, chain.forwards['eu-west-1']);
+    expect(corefileServerBlocks(merged).map((b) => b.zone)).toEqual(['.', 'example.internal', 'us-east1.svc.cluster.local', 'us-west1.svc.cluster.local']);
+    expect(mergeCorefile(merged, chain.forwards['eu-west-1'])).toBe(merged);
+  });
+
+  test('into the user\'s Charts; one cluster needs no address', () => {
+    const app = Testing.app();
+    const platform = new Chart(app, 'platform');
+    new DnsChain(app, 'dns', { clusters, dnsAddresses, charts: { 'us-west1': platform } });
+    expect(Testing.synth(platform).map((o) => o.metadata.name)).toEqual(['kube-dns-lb', 'kube-dns']);
+    const single = Testing.chart();
+    new DnsChain(single, 'dns', { clusters: [clusters[0]] });
+    expect(Testing.synth(single).map((o) => o.kind)).toEqual(['Service']);
+  });
+
+  test('DNS addresses are required for every cluster, and must be IPs', () => {
+    const app = Testing.app();
+    expect(() => new DnsChain(app, 'dns', { clusters, dnsAddresses: { ...dnsAddresses, 'us-west1': 'dns.example.com' } }))
+      .toThrow(/networking\.dnsAddresses\.us-west1: 'dns\.example\.com' is not an IP address/);
+    expect(() => new DnsChain(app, 'dns', { clusters })).toThrow(TopologyError);
+    expect(app.node.children).toHaveLength(0);
+  });
+});

@@ -1,0 +1,228 @@
+// Both cdk8s examples, synthesized to files as a GitOps repo commits them, then checked on the YAML:
+// schemas, the cross-cluster invariants, and what a scale-up or a new cluster changes.
+import { spawnSync } from 'child_process';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { allOf, byKey, forwardedDomains, keyOf, Obj, only, pinnedAddress, readOutdir, synthApp, Synthesized } from './helpers';
+import { build as buildGitops, topology as gitopsTopology } from '../../examples/gitops/main';
+import { build as buildPerPod, topology as perPodTopology } from '../../examples/per-pod-lb/main';
+import { validateKubeObjects } from '../support/kube-schema';
+import { isCoveredBySans, stripPort } from 'crosscluster';
+import { ClusterSpec, MultiRegionCockroachProps, Networking, PodAddress } from 'crosscluster/cdk8s';
+
+const EXAMPLES = {
+  'gitops': { build: buildGitops, topology: gitopsTopology },
+  'per-pod-lb': { build: buildPerPod, topology: perPodTopology },
+};
+type Example = keyof typeof EXAMPLES;
+
+function synth(example: Example, props: MultiRegionCockroachProps = EXAMPLES[example].topology): Synthesized {
+  return synthApp((app) => EXAMPLES[example].build(app, props)).files;
+}
+
+/** Per cluster: its database objects (from `<cluster>.k8s.yaml`) and its DNS objects (from `<cluster>-dns.k8s.yaml`). */
+function perCluster(files: Synthesized, clusterNames: readonly string[]): Record<string, { db: Obj[]; dns: Obj[] }> {
+  return Object.fromEntries(clusterNames.map((name) => [name, {
+    db: files[`${name}.k8s.yaml`].objects,
+    dns: files[`${name}-dns.k8s.yaml`]?.objects ?? [],
+  }]));
+}
+
+const clusterNames = (example: Example) => EXAMPLES[example].topology.clusters.map((c) => c.name);
+
+describe.each(Object.keys(EXAMPLES) as Example[])('example %s', (example) => {
+  const files = synth(example);
+  const names = clusterNames(example);
+  const clusters = perCluster(files, names);
+
+  test('writes one file per cluster (and the DNS files for DNS chaining)', () => {
+    const expected = names.flatMap((n) => (example === 'gitops' ? [`${n}-dns.k8s.yaml`, `${n}.k8s.yaml`] : [`${n}.k8s.yaml`]));
+    expect(Object.keys(files)).toEqual(expected.sort());
+  });
+
+  test('every synthesized object validates against the Kubernetes and cert-manager schemas', () => {
+    const objects = allOf(files);
+    expect(objects.length).toBeGreaterThan(0);
+    expect(objects.some((o) => o.apiVersion === 'cert-manager.io/v1')).toBe(true);
+    validateKubeObjects(objects);
+  });
+
+  test('the join list is identical in every cluster', () => {
+    const joins = names.map((n) => only(clusters[n].db, 'ConfigMap', 'cockroachdb-topology').data.join);
+    expect(new Set(joins).size).toBe(1);
+    expect(joins[0].split(',')).toHaveLength(names.length * 3);
+  });
+
+  test('every join entry and advertise address is covered by the owning cluster\'s node certificate', () => {
+    const owner = new Map<string, string>();
+    const sansOf: Record<string, { dnsNames: string[]; ipAddresses: string[] }> = {};
+    for (const name of names) {
+      const data = only(clusters[name].db, 'ConfigMap', 'cockroachdb-topology').data as Record<string, string>;
+      const pods = Object.keys(data).filter((k) => k.startsWith('advertise-host.'));
+      expect(pods).toHaveLength(EXAMPLES[example].topology.clusters.find((c) => c.name === name)!.nodes);
+      for (const key of pods) owner.set(data[key], name);
+      const spec = only(clusters[name].db, 'Certificate', 'cockroachdb-node').spec;
+      sansOf[name] = { dnsNames: spec.dnsNames ?? [], ipAddresses: spec.ipAddresses ?? [] };
+    }
+    for (const [address, name] of owner) expect([address, isCoveredBySans(address, sansOf[name])]).toEqual([address, true]);
+    const joinList: string = only(clusters[names[0]].db, 'ConfigMap', 'cockroachdb-topology').data.join;
+    for (const entry of joinList.split(',')) {
+      const name = owner.get(stripPort(entry));
+      expect([entry, name !== undefined]).toEqual([entry, true]);
+      expect([entry, isCoveredBySans(entry, sansOf[name!])]).toEqual([entry, true]);
+    }
+  });
+
+  test('the init Job exists exactly once', () => {
+    expect(allOf(files).filter((o) => o.kind === 'Job')).toHaveLength(1);
+  });
+
+  test('no private key anywhere in the output', () => {
+    for (const { text } of Object.values(files)) {
+      expect(text).not.toContain('PRIVATE KEY');
+      expect(text).not.toContain('tls.key:');
+    }
+    expect(allOf(files).filter((o) => o.kind === 'Secret')).toHaveLength(0);
+  });
+
+  test('scale-up changes only that StatefulSet\'s replicas, the ConfigMap data and new per-pod objects', () => {
+    const scaled = names[1];
+    const nodesBefore = EXAMPLES[example].topology.clusters[1].nodes;
+    const props = scaleUp(EXAMPLES[example].topology, scaled, nodesBefore + 2);
+    const after = synth(example, props);
+    const before = byKey(allOf(files));
+    const now = byKey(allOf(after));
+    const added = [...now.keys()].filter((k) => !before.has(k));
+    expect([...before.keys()].filter((k) => !now.has(k))).toEqual([]);
+    const newPods = [nodesBefore, nodesBefore + 1].map((ordinal) => `cockroachdb-${ordinal}`);
+    expect(added).toEqual(example === 'per-pod-lb' ? newPods.map((pod) => `Service/${scaled}/${pod}-lb`) : []);
+    const changed = [...before.keys()].filter((k) => JSON.stringify(before.get(k)) !== JSON.stringify(now.get(k)));
+    const expectedChanges = [`StatefulSet/${scaled}/cockroachdb`, `ConfigMap/${scaled}/cockroachdb-topology`];
+    // New pods dial in on new load-balancer addresses, which the node certificate must certify.
+    if (example === 'per-pod-lb') expectedChanges.push(`Certificate/${scaled}/cockroachdb-node`);
+    expect(changed.sort()).toEqual(expectedChanges.sort());
+    const sts = [before.get(`StatefulSet/${scaled}/cockroachdb`)!, now.get(`StatefulSet/${scaled}/cockroachdb`)!];
+    expect(sts.map((s) => s.spec.replicas)).toEqual([nodesBefore, nodesBefore + 2]);
+    expect(withoutReplicas(sts[1])).toEqual(withoutReplicas(sts[0]));
+    const cms = [before.get(`ConfigMap/${scaled}/cockroachdb-topology`)!, now.get(`ConfigMap/${scaled}/cockroachdb-topology`)!];
+    expect({ ...cms[1], data: undefined }).toEqual({ ...cms[0], data: undefined });
+    expect(Object.keys(cms[1].data).filter((k) => !(k in cms[0].data))).toEqual(newPods.map((pod) => `advertise-host.${pod}`));
+    // Existing keys keep their values: the join list does not depend on replica counts.
+    for (const [k, v] of Object.entries(cms[0].data)) expect([k, cms[1].data[k]]).toEqual([k, v]);
+    expect(podTemplates(allOf(after))).toEqual(podTemplates(allOf(files)));
+  });
+
+  test('adding a cluster changes no existing pod template', () => {
+    const after = synth(example, addCluster(EXAMPLES[example].topology));
+    const templates = podTemplates(allOf(after));
+    for (const [key, template] of podTemplates(allOf(files))) expect([key, templates.get(key)]).toEqual([key, template]);
+    expect(Object.keys(after)).toContain('us-central1.k8s.yaml');
+  });
+});
+
+describe('example gitops: DNS chaining', () => {
+  const files = synth('gitops');
+  const names = clusterNames('gitops');
+  const clusters = perCluster(files, names);
+  const domainOf = (name: string) => `${only(clusters[name].db, 'Namespace').metadata.name}.svc.cluster.local`;
+  const dnsAddressOf = (name: string) => pinnedAddress(only(clusters[name].dns, 'Service', 'kube-dns-lb'));
+
+  test('two GKE clusters on kube-dns, one EKS cluster on CoreDNS', () => {
+    expect(only(clusters['us-east1'].dns, 'ConfigMap').metadata.name).toBe('kube-dns');
+    expect(only(clusters['us-west1'].dns, 'ConfigMap').metadata.name).toBe('kube-dns');
+    expect(only(clusters['eu-west-1'].dns, 'ConfigMap').metadata.name).toBe('coredns');
+  });
+
+  test('every remote domain is forwarded exactly once, to its DNS load balancer; the local one never', () => {
+    for (const name of names) {
+      const forwards = forwardedDomains(clusters[name].dns);
+      const domains = forwards.map((f) => f.domain);
+      expect(domains).not.toContain(domainOf(name));
+      for (const remote of names.filter((n) => n !== name)) {
+        const entries = forwards.filter((f) => f.domain === domainOf(remote));
+        expect(entries).toHaveLength(1);
+        expect(entries[0].servers).toEqual([dnsAddressOf(remote)]);
+      }
+      expect(domains).toHaveLength(names.length - 1);
+    }
+  });
+
+  test('the CoreDNS cluster\'s Corefile keeps the default .:53 block', () => {
+    const corefile: string = only(clusters['eu-west-1'].dns, 'ConfigMap', 'coredns').data.Corefile;
+    expect(corefile.startsWith('.:53 {\n')).toBe(true);
+    expect(corefile).toContain('kubernetes cluster.local in-addr.arpa ip6.arpa');
+    expect(corefile).toContain('forward . /etc/resolv.conf');
+  });
+
+  test('the DNS load balancers are internal', () => {
+    for (const name of names) {
+      const annotations = only(clusters[name].dns, 'Service', 'kube-dns-lb').metadata.annotations;
+      const internal = annotations['networking.gke.io/load-balancer-type'] === 'Internal'
+        || annotations['service.beta.kubernetes.io/aws-load-balancer-scheme'] === 'internal';
+      expect([name, internal]).toEqual([name, true]);
+    }
+  });
+
+  test('`cdk8s synth` in examples/gitops writes the files on a fresh checkout (no build)', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'crosscluster-gitops-'));
+    try {
+      const cli = join(__dirname, '..', '..', 'node_modules', '.bin', 'cdk8s');
+      const run = spawnSync(cli, ['synth', '--output', outdir], {
+        cwd: join(__dirname, '..', '..', 'examples', 'gitops'),
+        env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+        encoding: 'utf8',
+      });
+      expect([run.status, run.stderr]).toEqual([0, expect.stringContaining('ALTER DATABASE "defaultdb" PRIMARY REGION "us-east1";')]);
+      expect(run.stdout).toContain('us-east1.k8s.yaml');
+      const written = readOutdir(outdir);
+      expect(Object.keys(written)).toEqual(Object.keys(files));
+      for (const file of Object.keys(files)) expect(written[file].text).toBe(files[file].text);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
+
+function scaleUp(props: MultiRegionCockroachProps, cluster: string, nodes: number): MultiRegionCockroachProps {
+  const clusters = props.clusters.map((c) => (c.name === cluster ? { ...c, nodes } : c));
+  const lbs = props.networking.perPodLoadBalancers;
+  if (!lbs) return { ...props, clusters };
+  const given = lbs.addresses![cluster];
+  const extra = Array.from({ length: nodes - given.length }, (_, i) => `10.99.0.${10 + i}`);
+  return {
+    ...props,
+    clusters,
+    networking: Networking.perPodLoadBalancers({ ...lbs, addresses: { ...lbs.addresses, [cluster]: [...given, ...extra] } }),
+  };
+}
+
+function addCluster(props: MultiRegionCockroachProps): MultiRegionCockroachProps {
+  const cluster: ClusterSpec = {
+    name: 'us-central1',
+    cloud: 'gcp',
+    region: 'us-central1',
+    nodes: 3,
+    nodeCidrs: ['10.70.0.0/20'],
+    podCidrs: ['10.72.0.0/14'],
+    serviceCidrs: ['10.76.0.0/20'],
+  };
+  const dns = props.networking.dnsChain;
+  const lbs = props.networking.perPodLoadBalancers;
+  const networking = dns
+    ? Networking.dnsChain({ ...dns, dnsAddresses: { ...dns.dnsAddresses, 'us-central1': '10.70.15.250' } })
+    : Networking.perPodLoadBalancers({
+      ...lbs,
+      addresses: { ...lbs!.addresses, 'us-central1': ['10.70.15.10', '10.70.15.11', '10.70.15.12'] as Array<string | PodAddress> },
+    });
+  return { ...props, clusters: [...props.clusters, cluster], networking };
+}
+
+function withoutReplicas(sts: Obj): Obj {
+  return { ...sts, spec: { ...sts.spec, replicas: undefined } };
+}
+
+/** Every pod template (StatefulSets and Jobs) by object key. */
+function podTemplates(objects: readonly Obj[]): Map<string, unknown> {
+  return new Map(objects.filter((o) => o.spec?.template).map((o) => [keyOf(o), o.spec.template]));
+}
