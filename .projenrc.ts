@@ -156,6 +156,12 @@ project.addTask('test:e2e', {
   receiveArgs: true,
 });
 
+project.addTask('bench', {
+  description: 'Benchmarks: synth and program cost, scaling, import cost, change impact, deployed shape (writes BENCHMARKS.md)',
+  exec: 'tsx --tsconfig test/tsconfig.json bench/run.ts',
+  receiveArgs: true,
+});
+
 project.addTask('synth:example', {
   description: 'Render the example multi-region deployment (three clusters) to YAML with cdk8s',
   cwd: 'examples/gitops',
