@@ -11,3 +11,4 @@ export * from './sans';
 export * from './tls';
 export * from './topology';
 export * from './validation';
+export * from './generated-tls';

@@ -9,3 +9,6 @@ export * from './per-pod-services';
 export * from './render';
 export * from './scripts';
 export * from './secrets';
+export * from './address-dependence';
+export * from './dns-patch';
+export * from './pending-load-balancers';

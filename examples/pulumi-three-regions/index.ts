@@ -1,0 +1,47 @@
+// CockroachDB across three existing GKE clusters in three regions of one VPC.
+// Every pod gets its own internal load balancer (GKE internal with global access), the addresses
+// flow into the join list and the node certificates, and Pulumi generates the CA and certificates.
+//
+//   pulumi config set --secret --path 'kubeconfigs.us-east1' "$(cat us-east1.kubeconfig)"
+//   pulumi config set --secret --path 'kubeconfigs.us-west1' "$(cat us-west1.kubeconfig)"
+//   pulumi config set --secret --path 'kubeconfigs.europe-west1' "$(cat europe-west1.kubeconfig)"
+//   pulumi up
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { MultiRegionCockroach, Networking, Tls } from 'crosscluster/pulumi';
+
+/** The three regions, one existing cluster each. */
+export const REGIONS = ['us-east1', 'us-west1', 'europe-west1'] as const;
+
+/** Builds the deployment from the stack configuration. */
+export function deploy(): MultiRegionCockroach {
+  const config = new pulumi.Config();
+  const kubeconfigs = config.requireSecretObject<Record<string, string>>('kubeconfigs');
+  const nodes = config.getNumber('nodesPerRegion') ?? 3;
+  return new MultiRegionCockroach('cockroachdb', {
+    clusters: REGIONS.map((region) => ({
+      name: region,
+      cloud: 'gcp' as const,
+      region,
+      nodes,
+      provider: new k8s.Provider(region, { kubeconfig: kubeconfigs.apply((k) => k[region]) }),
+    })),
+    // Internal load balancers; the source ranges keep the SQL/RPC port inside the VPC.
+    networking: Networking.perPodLoadBalancers({ internal: true, sourceRanges: ['10.0.0.0/8'] }),
+    tls: Tls.generated({ algorithm: 'ECDSA', validityHours: 8760, earlyRenewalHours: 720 }),
+    survivalGoal: 'region',
+  });
+}
+
+const cockroach = deploy();
+
+/** `host:port` entries every node joins. */
+export const joinAddresses = cockroach.joinAddresses;
+/** Per region, per pod: the address each node advertises (its load balancer's IP). */
+export const advertiseAddresses = cockroach.advertiseAddresses;
+/** The CA certificate clients verify the nodes with. */
+export const caCertPem = cockroach.caCertPem;
+/** Per region: namespace, StatefulSet, public Service and certificate Secrets. */
+export const clusters = cockroach.clusters;
+/** Run once after the first deploy: `cockroach sql -e "<statements>"`. */
+export const multiRegionSql = cockroach.multiRegionSql;

@@ -1,0 +1,36 @@
+import { KubeObject, objectKey } from './kube-object';
+import { allObjects, renderDeployment } from './render';
+import { Engine, TopologyInput } from '../core/input';
+import { planDeployment } from '../core/plan';
+
+/** `<cluster>:<apiVersion>/<kind>/<namespace>/<name>`: the identity of an object across the deployment. */
+export function clusterObjectKey(cluster: string, object: KubeObject): string {
+  return `${cluster}:${objectKey(object)}`;
+}
+
+/**
+ * The objects whose content depends on addresses an engine learns at deploy time (load-balancer
+ * addresses, DNS load-balancer IPs), as {@link clusterObjectKey}s. Found by rendering the topology
+ * twice with two different sets of placeholder addresses: an object that renders the same both
+ * times does not depend on any address, so an engine can create it before any address is known.
+ */
+export function addressDependentObjects(input: TopologyInput, engine?: Engine): ReadonlySet<string> {
+  const first = planDeployment(input, { engine, placeholders: true });
+  const podAddresses: Record<string, string[]> = {};
+  const dnsAddresses: Record<string, string> = {};
+  first.clusters.forEach((cluster, i) => {
+    podAddresses[cluster.name] = cluster.pods.map((pod) => `probe-${pod.ordinal}.${cluster.name}.invalid`);
+    dnsAddresses[cluster.name] = `2001:db8::${(i + 1).toString(16)}`;
+  });
+  const second = planDeployment(input, { engine, placeholders: true, resolved: { podAddresses, dnsAddresses } });
+  const firstObjects = renderDeployment(first);
+  const secondObjects = renderDeployment(second);
+  const dependent = new Set<string>();
+  firstObjects.forEach((manifests, i) => {
+    const other = new Map(allObjects(secondObjects[i]).map((o) => [objectKey(o), JSON.stringify(o)]));
+    for (const object of allObjects(manifests)) {
+      if (other.get(objectKey(object)) !== JSON.stringify(object)) dependent.add(clusterObjectKey(manifests.cluster, object));
+    }
+  });
+  return dependent;
+}

@@ -1,0 +1,98 @@
+import * as pulumi from '@pulumi/pulumi';
+import { PodAddress } from '../core/networking';
+
+/**
+ * A reserved per-pod address whose parts may be outputs of other resources of the stack, such as
+ * a `gcp.compute.Address` (`address.address`, `address.name`) or an `aws.ec2.Eip`.
+ */
+export interface PulumiPodAddress {
+  /** The address peers dial: an IP address or a DNS name. */
+  readonly address: pulumi.Input<string>;
+  /**
+   * GKE: name of the reserved `compute.Address` (`networking.gke.io/load-balancer-ip-addresses`).
+   * @default - the IP is requested through `spec.loadBalancerIP`
+   */
+  readonly gcpAddressName?: pulumi.Input<string>;
+  /**
+   * AWS: Elastic IP allocation id (internet-facing NLBs only).
+   * @default - none
+   */
+  readonly awsEipAllocation?: pulumi.Input<string>;
+  /**
+   * AWS: the subnet the NLB is placed in (a fixed IP needs exactly one subnet).
+   * @default - the controller's subnet discovery
+   */
+  readonly awsSubnet?: pulumi.Input<string>;
+}
+
+/** A reserved per-pod address: a plain or output string (IP or DNS name), or a {@link PulumiPodAddress}. */
+export type PodAddressInput = pulumi.Input<string> | PulumiPodAddress;
+
+/** Per cluster name, per pod ordinal: reserved addresses. */
+export type PodAddressInputs = Readonly<Record<string, readonly PodAddressInput[]>>;
+
+const POD_ADDRESS_HANDLES = ['gcpAddressName', 'awsEipAllocation', 'awsSubnet'] as const;
+
+function isPending(value: unknown): boolean {
+  return pulumi.Output.isInstance(value) || value instanceof Promise;
+}
+
+/**
+ * The reserved addresses as the core validates them before anything is created: known strings
+ * as they are; a value that is still an output becomes a unique placeholder under `.invalid`
+ * (its real value is used, and checked again, once it resolves).
+ */
+export function pendingPodAddresses(addresses: PodAddressInputs | undefined): Record<string, Array<string | PodAddress>> | undefined {
+  if (addresses === undefined || addresses === null || typeof addresses !== 'object') return addresses as undefined;
+  const result: Record<string, Array<string | PodAddress>> = {};
+  for (const [cluster, list] of Object.entries(addresses)) {
+    if (!Array.isArray(list)) {
+      result[cluster] = list as unknown as Array<string | PodAddress>;
+      continue;
+    }
+    result[cluster] = list.map((entry: PodAddressInput, i: number) => {
+      const placeholder = `reserved-${i}.${cluster}.pending.invalid`;
+      if (isPending(entry)) return placeholder;
+      if (entry === null || typeof entry !== 'object') return entry as string;
+      const podAddress = entry as PulumiPodAddress;
+      const plain: Record<string, unknown> = { address: isPending(podAddress.address) ? placeholder : podAddress.address };
+      for (const key of POD_ADDRESS_HANDLES) {
+        const value = podAddress[key];
+        if (value !== undefined) plain[key] = isPending(value) ? 'pending' : value;
+      }
+      return plain as unknown as PodAddress;
+    });
+  }
+  return result;
+}
+
+/**
+ * DNS load-balancer IPs as the core validates them before anything is created: known strings as
+ * they are, outputs as unique documentation-range IPv6 placeholders.
+ */
+export function pendingDnsAddresses(
+  addresses: Readonly<Record<string, pulumi.Input<string>>> | undefined,
+): Record<string, string> | undefined {
+  if (addresses === undefined || addresses === null || typeof addresses !== 'object') return addresses as undefined;
+  return Object.fromEntries(
+    Object.entries(addresses).map(([cluster, ip], i) => [cluster, isPending(ip) ? `2001:db8:ffff::${(i + 1).toString(16)}` : (ip as string)]),
+  );
+}
+
+/** The reserved addresses once every output among them has resolved. */
+export function resolvePodAddresses(addresses: PodAddressInputs | undefined): pulumi.Output<Record<string, Array<string | PodAddress>>> {
+  return pulumi.output(addresses ?? {}) as unknown as pulumi.Output<Record<string, Array<string | PodAddress>>>;
+}
+
+/** The DNS load-balancer IPs once every output among them has resolved. */
+export function resolveDnsAddresses(
+  addresses: Readonly<Record<string, pulumi.Input<string>>> | undefined,
+): pulumi.Output<Record<string, string>> {
+  return pulumi.output(addresses ?? {}) as unknown as pulumi.Output<Record<string, string>>;
+}
+
+/** The address a load-balancer Service reports: the first ingress IP, or its hostname where the cloud gives one. */
+export function ingressAddress(status: { loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> } } | undefined): string | undefined {
+  const ingress = status?.loadBalancer?.ingress?.[0];
+  return ingress?.ip || ingress?.hostname || undefined;
+}

@@ -1,0 +1,37 @@
+/**
+ * crosscluster/pulumi: Pulumi components that deploy CockroachDB across Kubernetes clusters,
+ * regions and clouds. Load-balancer addresses flow as outputs into the join list, the advertise
+ * addresses and the certificate SANs; every Kubernetes object is rendered by the same pure
+ * renderers as the cdk8s flavour. Everything a program needs is exported from here, including
+ * the core's topology types and strategies.
+ * @packageDocumentation
+ */
+export { PodAddressInput, PodAddressInputs, PulumiPodAddress } from './address-inputs';
+export { PulumiClusterSpec } from './cluster-spec';
+export { ClusterCerts, ClusterCertsArgs, ClusterSecretNames } from './cluster-certs';
+export { DnsChain, DnsChainArgs } from './dns-chain';
+export { MultiRegionCockroach, MultiRegionCockroachArgs, MultiRegionClusterInfo } from './multi-region-cockroach';
+export { PerPodLoadBalancers, PerPodLoadBalancersArgs } from './per-pod-load-balancers';
+
+// The core: topology, strategies, errors and checks, so users import everything from one place.
+export {
+  Networking, toPodAddress,
+  Tls,
+  TopologyError,
+  planDeployment, joinList, JOIN_PODS_PER_CLUSTER,
+  findTopologyProblems, validateTopology,
+  isCoveredBySans,
+  multiRegionSql,
+  COCKROACH_PORT, COCKROACH_HTTP_PORT, DEFAULT_CLUSTER_DOMAIN, COCKROACH_DEFAULTS,
+} from '../core';
+export type {
+  ClusterSpec, Cloud, ClusterDnsKind, CockroachOptions, SurvivalGoal,
+  TopologyInput, Engine,
+  DnsChainOptions, PerPodLoadBalancersOptions, PodAddress, NetworkingKind,
+  GeneratedTlsOptions, ExistingCaOptions, KeyAlgorithm, TlsKind,
+  DeploymentPlan, ClusterPlan, PodPlan, DnsForward, PlanOptions, ResolvedAddresses,
+  ObjectNames, ResolvedCockroachOptions, Problem, SanPlan,
+} from '../core';
+
+// Cloud networking between the clusters' VPCs.
+export * from './vpn';

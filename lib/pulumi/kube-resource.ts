@@ -1,0 +1,78 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { KubeObject } from '../manifests/kube-object';
+
+type Factory = (name: string, args: any, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+
+/** The typed @pulumi/kubernetes class of every kind the renderers emit. */
+const FACTORIES: Readonly<Record<string, Factory>> = {
+  'v1/Namespace': (n, a, o) => new k8s.core.v1.Namespace(n, a, o),
+  'v1/ServiceAccount': (n, a, o) => new k8s.core.v1.ServiceAccount(n, a, o),
+  'v1/Service': (n, a, o) => new k8s.core.v1.Service(n, a, o),
+  'v1/ConfigMap': (n, a, o) => new k8s.core.v1.ConfigMap(n, a, o),
+  'v1/Secret': (n, a, o) => new k8s.core.v1.Secret(n, a, o),
+  'rbac.authorization.k8s.io/v1/ClusterRole': (n, a, o) => new k8s.rbac.v1.ClusterRole(n, a, o),
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': (n, a, o) => new k8s.rbac.v1.ClusterRoleBinding(n, a, o),
+  'apps/v1/StatefulSet': (n, a, o) => new k8s.apps.v1.StatefulSet(n, a, o),
+  'policy/v1/PodDisruptionBudget': (n, a, o) => new k8s.policy.v1.PodDisruptionBudget(n, a, o),
+  'batch/v1/Job': (n, a, o) => new k8s.batch.v1.Job(n, a, o),
+};
+
+/** A rendered object and, when its content waits on addresses, the output that renders it. */
+export interface KubeObjectSource {
+  /**
+   * The object as rendered before any address is known. Its identity (kind, name, namespace)
+   * is final; so is its content unless `live` is given.
+   */
+  readonly skeleton: KubeObject;
+  /**
+   * The same object rendered once the addresses have resolved.
+   * @default - the skeleton is the final object
+   */
+  readonly live?: pulumi.Output<KubeObject>;
+  /**
+   * Annotations for the Pulumi engine only (`pulumi.com/...`), added to the rendered ones.
+   * @default {}
+   */
+  readonly engineAnnotations?: Readonly<Record<string, string>>;
+}
+
+/** True for the kinds {@link registerKubeObject} can create. */
+export function isSupportedKind(object: Pick<KubeObject, 'apiVersion' | 'kind'>): boolean {
+  return `${object.apiVersion}/${object.kind}` in FACTORIES;
+}
+
+function withEngineAnnotations(
+  annotations: Readonly<Record<string, string>> | undefined,
+  extra: Readonly<Record<string, string>> | undefined,
+): Record<string, string> | undefined {
+  if (!extra || Object.keys(extra).length === 0) return annotations ? { ...annotations } : undefined;
+  return { ...annotations, ...extra };
+}
+
+/**
+ * Creates a rendered Kubernetes object as its typed @pulumi/kubernetes resource. The name and
+ * namespace come from the skeleton, so they are known in preview; every other field comes from
+ * the live rendering when there is one. Never call it inside `apply`.
+ */
+export function registerKubeObject(name: string, source: KubeObjectSource, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+  const { skeleton, live, engineAnnotations } = source;
+  const factory = FACTORIES[`${skeleton.apiVersion}/${skeleton.kind}`];
+  if (!factory) {
+    throw new Error(`crosscluster: no Pulumi resource type for ${skeleton.apiVersion}/${skeleton.kind} (${skeleton.metadata.name})`);
+  }
+  const args: Record<string, unknown> = {};
+  for (const field of Object.keys(skeleton)) {
+    if (field === 'apiVersion' || field === 'kind' || field === 'metadata') continue;
+    args[field] = live ? live.apply((o) => o[field]) : skeleton[field];
+  }
+  args.metadata = {
+    name: skeleton.metadata.name,
+    ...(skeleton.metadata.namespace !== undefined ? { namespace: skeleton.metadata.namespace } : {}),
+    labels: live ? live.apply((o) => o.metadata.labels) : skeleton.metadata.labels,
+    annotations: live
+      ? live.apply((o) => withEngineAnnotations(o.metadata.annotations, engineAnnotations))
+      : withEngineAnnotations(skeleton.metadata.annotations, engineAnnotations),
+  };
+  return factory(name, args, opts);
+}

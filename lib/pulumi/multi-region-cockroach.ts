@@ -1,0 +1,268 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { pendingDnsAddresses, pendingPodAddresses, PodAddressInputs } from './address-inputs';
+import { ClusterCerts } from './cluster-certs';
+import { PulumiClusterSpec, toClusterSpec } from './cluster-spec';
+import { DnsChain } from './dns-chain';
+import { registerKubeObject } from './kube-resource';
+import { PerPodLoadBalancers } from './per-pod-load-balancers';
+import { validatePulumiTopology } from './validation';
+import { TopologyInput } from '../core/input';
+import { Networking } from '../core/networking';
+import { DeploymentPlan, planDeployment } from '../core/plan';
+import { Tls } from '../core/tls';
+import { CockroachOptions } from '../core/topology';
+import { addressDependentObjects, clusterObjectKey } from '../manifests/address-dependence';
+import { renderDatabase } from '../manifests/database';
+import { KubeObject, objectKey } from '../manifests/kube-object';
+
+/**
+ * The StatefulSet is not awaited: its pods cannot be ready before `cockroach init`, which the
+ * init Job runs once they are all up. The init Job is what a deploy waits on.
+ */
+export const SKIP_AWAIT = { 'pulumi.com/skipAwait': 'true' } as const;
+
+/** Kinds that only hold configuration: a StatefulSet's pods need them to start. */
+const CONFIG_KINDS = new Set(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'ConfigMap']);
+
+/** Arguments of {@link MultiRegionCockroach}. */
+export interface MultiRegionCockroachArgs extends CockroachOptions {
+  /** The Kubernetes clusters, one CockroachDB StatefulSet each, each with its provider. */
+  readonly clusters: readonly PulumiClusterSpec[];
+  /** How pods reach each other across clusters: `Networking.perPodLoadBalancers(...)` or `Networking.dnsChain(...)`. */
+  readonly networking: Networking;
+  /**
+   * How certificates are issued: `Tls.generated(...)`, `Tls.existingCa(...)` or `Tls.insecure()`.
+   * @default Tls.generated()
+   */
+  readonly tls?: Tls;
+  /**
+   * Reserved per-pod addresses that are outputs of the same stack (e.g. `gcp.compute.Address`),
+   * by cluster name and pod ordinal; they take precedence over `networking` addresses of the same
+   * cluster. Per-pod load balancers only.
+   * @default - the addresses given in `networking`, else each Service's status
+   */
+  readonly podAddresses?: PodAddressInputs;
+  /**
+   * DNS load-balancer IPs that are outputs of the same stack, by cluster name; they take
+   * precedence over `networking` DNS addresses. DNS chaining only.
+   * @default - the addresses given in `networking`, else each DNS Service's status
+   */
+  readonly dnsAddresses?: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * How long Pulumi waits for the init Job to complete and for the database Services.
+   * @default '30m'
+   */
+  readonly initTimeout?: string;
+}
+
+/** Names of one cluster's objects. */
+export interface MultiRegionClusterInfo {
+  /** The namespace of the database objects. */
+  readonly namespace: string;
+  /** The StatefulSet. */
+  readonly statefulSet: string;
+  /** The ClusterIP Service for SQL clients. */
+  readonly publicService: string;
+  /** The Secret with the node certificate (absent with `Tls.insecure()`). */
+  readonly nodeSecret?: string;
+  /** The Secret with the root client certificate (absent with `Tls.insecure()`). */
+  readonly clientSecret?: string;
+}
+
+/**
+ * CockroachDB across Kubernetes clusters: the per-pod load balancers or the DNS chain, the
+ * certificates, and in every cluster the namespace, RBAC, Services, topology ConfigMap,
+ * StatefulSet and PodDisruptionBudget, plus one init Job. The set of resources depends on the
+ * topology only; addresses flow into them as outputs.
+ */
+export class MultiRegionCockroach extends pulumi.ComponentResource {
+  /** `host:port` entries of `--join`, identical in every cluster. */
+  public readonly joinAddresses: pulumi.Output<string[]>;
+  /** Per cluster name, per pod ordinal: the address the pod advertises. */
+  public readonly advertiseAddresses: pulumi.Output<Record<string, string[]>>;
+  /** The CA certificate every node trusts (undefined with `Tls.insecure()`). */
+  public readonly caCertPem: pulumi.Output<string | undefined>;
+  /** Per cluster name: namespace, StatefulSet, public Service and certificate Secret names. */
+  public readonly clusters: pulumi.Output<Record<string, MultiRegionClusterInfo>>;
+  /** The `ALTER DATABASE ...` statements that make the database multi-region over the clusters' regions. */
+  public readonly multiRegionSql: pulumi.Output<string[]>;
+  /** The per-pod load balancers (per-pod load-balancer networking only). */
+  public readonly loadBalancers?: PerPodLoadBalancers;
+  /** The DNS chain (DNS-chain networking only). */
+  public readonly dnsChain?: DnsChain;
+  /** The certificates (absent with `Tls.insecure()`). */
+  public readonly certs?: ClusterCerts;
+  /** Per cluster name, every database object's resource, in apply order. */
+  public readonly resources: Readonly<Record<string, readonly pulumi.CustomResource[]>>;
+  /** The one Job that runs `cockroach init`. */
+  public readonly initJob: k8s.batch.v1.Job;
+
+  constructor(name: string, args: MultiRegionCockroachArgs, opts?: pulumi.ComponentResourceOptions) {
+    const topology = toTopology(args);
+    validatePulumiTopology(topology, args.clusters);
+    const skeleton = planDeployment(topology, { engine: 'pulumi', placeholders: true });
+    const dependent = addressDependentObjects(topology, 'pulumi');
+    super('crosscluster:index:MultiRegionCockroach', name, {}, opts);
+
+    const timeouts = { create: args.initTimeout ?? '30m', update: args.initTimeout ?? '30m' };
+    const providerOf = (i: number) => args.clusters[i].provider;
+    const resources: Record<string, pulumi.CustomResource[]> = {};
+    const namespaces: Record<string, pulumi.Resource> = {};
+    const database = skeleton.clusters.map((cluster) => renderDatabase(skeleton, cluster));
+
+    // Namespaces first: the load balancers and the Secrets go into them.
+    skeleton.clusters.forEach((cluster, i) => {
+      const object = database[i].find((o) => o.kind === 'Namespace')!;
+      namespaces[cluster.name] = registerKubeObject(`${name}-${cluster.name}-${object.metadata.name}`, { skeleton: object }, {
+        parent: this, provider: providerOf(i), deleteBeforeReplace: true,
+      });
+      resources[cluster.name] = [namespaces[cluster.name] as pulumi.CustomResource];
+    });
+
+    let podAddresses: pulumi.Output<Record<string, string[]>> | undefined;
+    const lbOptions = args.networking.perPodLoadBalancers;
+    if (lbOptions) {
+      this.loadBalancers = new PerPodLoadBalancers(`${name}-lb`, {
+        clusters: args.clusters,
+        name: args.name,
+        addresses: { ...lbOptions.addresses, ...args.podAddresses },
+        internal: lbOptions.internal,
+        sourceRanges: lbOptions.sourceRanges,
+        externalDns: lbOptions.externalDns,
+        namespaces,
+      }, { parent: this });
+      podAddresses = this.loadBalancers.addresses;
+    }
+    const dnsOptions = args.networking.dnsChain;
+    if (dnsOptions) {
+      this.dnsChain = new DnsChain(`${name}-dns`, {
+        clusters: args.clusters,
+        dnsAddresses: { ...dnsOptions.dnsAddresses, ...args.dnsAddresses },
+        internal: dnsOptions.internal,
+        tcpOnlyClusters: dnsOptions.tcpOnlyClusters,
+        sourceRanges: dnsOptions.sourceRanges,
+      }, { parent: this });
+    }
+
+    const live: pulumi.Output<DeploymentPlan> = podAddresses
+      ? podAddresses.apply((a) => planDeployment(topology, { engine: 'pulumi', resolved: { podAddresses: a } }))
+      : pulumi.output(planDeployment(topology, { engine: 'pulumi', placeholders: true }));
+
+    const certs = skeleton.tls.secure
+      ? new ClusterCerts(`${name}-certs`, {
+        clusters: args.clusters,
+        tls: skeleton.tls,
+        networking: topology.networking,
+        name: args.name,
+        podAddresses,
+        namespaces,
+      }, { parent: this })
+      : undefined;
+    this.certs = certs;
+
+    const statefulSets: pulumi.Resource[] = [];
+    const configs: pulumi.Resource[] = [];
+    let initJob: k8s.batch.v1.Job | undefined;
+    skeleton.clusters.forEach((cluster, i) => {
+      const secrets = certs ? [...certs.secrets[cluster.name]] : [];
+      const clusterConfigs: pulumi.Resource[] = [namespaces[cluster.name]];
+      for (const object of database[i]) {
+        // The Namespace is registered already; the init Job last, once every cluster's StatefulSet exists.
+        if (object.kind === 'Namespace' || object.kind === 'Job') continue;
+        const source = {
+          skeleton: object,
+          live: dependent.has(clusterObjectKey(cluster.name, object)) ? live.apply((p) => findDatabaseObject(p, i, objectKey(object))) : undefined,
+          engineAnnotations: object.kind === 'StatefulSet' ? SKIP_AWAIT : undefined,
+        };
+        const resourceOpts: pulumi.CustomResourceOptions = {
+          parent: this,
+          provider: providerOf(i),
+          deleteBeforeReplace: true,
+          dependsOn: dependenciesOf(object, namespaces[cluster.name], clusterConfigs, secrets),
+          ...(object.kind === 'Service' ? { customTimeouts: timeouts } : {}),
+        };
+        const resource = registerKubeObject(`${name}-${cluster.name}-${object.metadata.name}`, source, resourceOpts);
+        resources[cluster.name].push(resource);
+        if (CONFIG_KINDS.has(object.kind)) {
+          clusterConfigs.push(resource);
+          configs.push(resource);
+        }
+        if (object.kind === 'StatefulSet') statefulSets.push(resource);
+      }
+    });
+    skeleton.clusters.forEach((cluster, i) => {
+      const object = database[i].find((o) => o.kind === 'Job');
+      if (!object) return;
+      initJob = registerKubeObject(`${name}-${cluster.name}-${object.metadata.name}`, {
+        skeleton: object,
+        live: dependent.has(clusterObjectKey(cluster.name, object))
+          ? live.apply((p) => findDatabaseObject(p, i, objectKey(object))) : undefined,
+      }, {
+        parent: this,
+        provider: providerOf(i),
+        deleteBeforeReplace: true,
+        customTimeouts: timeouts,
+        dependsOn: [...statefulSets, ...configs, ...(certs ? Object.values(certs.secrets).flat() : [])],
+      }) as k8s.batch.v1.Job;
+      resources[cluster.name].push(initJob);
+    });
+    this.initJob = initJob!;
+    this.resources = resources;
+
+    this.joinAddresses = live.apply((p) => [...p.joinAddresses]);
+    this.advertiseAddresses = live.apply((p) => Object.fromEntries(p.clusters.map((c) => [c.name, c.pods.map((pod) => pod.advertiseHost)])));
+    this.caCertPem = certs ? certs.caCertPem : pulumi.output(undefined);
+    this.clusters = pulumi.output(Object.fromEntries(skeleton.clusters.map((c) => [c.name, {
+      namespace: c.namespace,
+      statefulSet: c.names.statefulSet,
+      publicService: c.names.publicService,
+      ...(skeleton.tls.secure ? { nodeSecret: c.names.nodeSecret, clientSecret: c.names.clientSecret } : {}),
+    }])));
+    this.multiRegionSql = pulumi.output([...skeleton.multiRegionSql]);
+    this.registerOutputs({
+      joinAddresses: this.joinAddresses,
+      advertiseAddresses: this.advertiseAddresses,
+      caCertPem: this.caCertPem,
+      clusters: this.clusters,
+      multiRegionSql: this.multiRegionSql,
+    });
+  }
+}
+
+/** What an object waits for: its namespace; a StatefulSet also its cluster's configuration and Secrets. */
+function dependenciesOf(
+  object: KubeObject,
+  namespace: pulumi.Resource,
+  clusterConfigs: readonly pulumi.Resource[],
+  secrets: readonly pulumi.Resource[],
+): pulumi.Resource[] {
+  // Never the Services: the public one is ready only after init, so waiting for it would deadlock.
+  if (object.kind === 'StatefulSet') return [...clusterConfigs, ...secrets];
+  return object.metadata.namespace !== undefined ? [namespace] : [];
+}
+
+function findDatabaseObject(plan: DeploymentPlan, clusterIndex: number, key: string): KubeObject {
+  const object = renderDatabase(plan, plan.clusters[clusterIndex]).find((o) => objectKey(o) === key);
+  if (!object) throw new Error(`crosscluster: ${key} is missing from the rendering; the set of objects must not depend on addresses`);
+  return object;
+}
+
+/** The engine-agnostic topology of the arguments, with output-valued addresses as placeholders until they resolve. */
+function toTopology(args: MultiRegionCockroachArgs): TopologyInput {
+  const { clusters, networking, tls, podAddresses, dnsAddresses, initTimeout: _initTimeout, ...cockroach } = args ?? ({} as MultiRegionCockroachArgs);
+  let effective = networking;
+  if (networking instanceof Networking && networking.perPodLoadBalancers && podAddresses) {
+    const options = networking.perPodLoadBalancers;
+    effective = Networking.perPodLoadBalancers({ ...options, addresses: { ...options.addresses, ...pendingPodAddresses(podAddresses) } });
+  } else if (networking instanceof Networking && networking.dnsChain && dnsAddresses) {
+    const options = networking.dnsChain;
+    effective = Networking.dnsChain({ ...options, dnsAddresses: { ...options.dnsAddresses, ...pendingDnsAddresses(dnsAddresses) } });
+  }
+  return {
+    ...cockroach,
+    clusters: Array.isArray(clusters) ? clusters.map(toClusterSpec) : clusters,
+    networking: effective,
+    tls: tls ?? Tls.generated(),
+  };
+}

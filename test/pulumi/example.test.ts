@@ -1,0 +1,37 @@
+// The Pulumi example runs under mocks with its stack configuration.
+import type * as pulumiType from '@pulumi/pulumi';
+import { mockLbAddress, Recorded, settle, startMocks, valueOf } from './mock-engine';
+
+const PROJECT = 'pulumi-three-regions';
+const REGIONS = ['us-east1', 'us-west1', 'europe-west1'];
+
+let pulumi: typeof pulumiType;
+let recorded: Recorded[];
+let program: typeof import('../../examples/pulumi-three-regions/index');
+
+beforeAll(async () => {
+  pulumi = await import('@pulumi/pulumi');
+  recorded = await startMocks(pulumi, { project: PROJECT });
+  pulumi.runtime.setAllConfig(
+    { [`${PROJECT}:kubeconfigs`]: JSON.stringify(Object.fromEntries(REGIONS.map((r) => [r, `kubeconfig of ${r}`]))) },
+    [`${PROJECT}:kubeconfigs`],
+  );
+  program = await import('../../examples/pulumi-three-regions/index');
+  await valueOf(program.joinAddresses);
+  await settle(pulumi);
+});
+
+test('the example deploys three clusters with per-pod load balancers and generated certificates', async () => {
+  const expectedJoin = REGIONS.flatMap((r) => [0, 1, 2].map((i) => `${mockLbAddress(r, r, `cockroachdb-${i}-lb`, false).ip}:26257`));
+  expect(await valueOf(program.joinAddresses)).toEqual(expectedJoin);
+  expect(Object.keys(await valueOf(program.advertiseAddresses))).toEqual(REGIONS);
+  expect(await valueOf(program.multiRegionSql)).toContain('ALTER DATABASE "defaultdb" SURVIVE REGION FAILURE;');
+  expect(recorded.filter((r) => r.type === 'pulumi:providers:kubernetes').map((r) => r.name)).toEqual(REGIONS);
+  expect(recorded.filter((r) => r.type === 'kubernetes:apps/v1:StatefulSet')).toHaveLength(3);
+  expect(recorded.filter((r) => r.type === 'kubernetes:batch/v1:Job')).toHaveLength(1);
+  expect(recorded.filter((r) => r.type === 'tls:index/selfSignedCert:SelfSignedCert')).toHaveLength(1);
+  // The kubeconfigs come from the secret stack configuration and stay secret.
+  const provider = recorded.find((r) => r.type === 'pulumi:providers:kubernetes')!;
+  expect(JSON.stringify(provider.inputs.kubeconfig)).toContain('kubeconfig of us-east1');
+  expect(await pulumi.isSecret(program.caCertPem)).toBe(false);
+});
