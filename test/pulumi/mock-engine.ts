@@ -71,6 +71,7 @@ export async function startMocks(pulumi: typeof pulumiType, options: MockOptions
           const md = args.inputs.metadata;
           state.status = { loadBalancer: { ingress: [mockLbAddress(provider ?? '?', md.namespace, md.name, hostnameProviders.has(provider ?? ''))] } };
         }
+        Object.assign(state, mockCloudState(args.type, args.name, args.inputs));
         if (args.type === 'tls:index/privateKey:PrivateKey') state.privateKeyPem = `-----BEGIN PRIVATE KEY-----\n${args.name}\n-----END PRIVATE KEY-----\n`;
         if (args.type === 'tls:index/certRequest:CertRequest') state.certRequestPem = `CSR ${args.name}`;
         if (args.type === 'tls:index/selfSignedCert:SelfSignedCert' || args.type === 'tls:index/locallySignedCert:LocallySignedCert') {
@@ -84,6 +85,29 @@ export async function startMocks(pulumi: typeof pulumiType, options: MockOptions
     },
   }, options.project ?? 'crosscluster', 'test', options.preview ?? false);
   return recorded;
+}
+
+/** What the mocked GCP and AWS APIs compute for the VPN resources (interface IPs, tunnel addresses, keys). */
+function mockCloudState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+  switch (type) {
+    case 'gcp:compute/haVpnGateway:HaVpnGateway':
+      return { vpnInterfaces: [{ id: 0, ipAddress: '35.242.10.1' }, { id: 1, ipAddress: '35.242.10.2' }] };
+    case 'aws:ec2/vpnConnection:VpnConnection': {
+      const k = Number(name.split('-').pop()) || 0;
+      const state: Record<string, any> = {};
+      for (const t of [1, 2]) {
+        const cidr = String(unwrapSecrets(inputs[`tunnel${t}InsideCidr`]) ?? `169.254.${10 + 2 * k + t}.0/30`);
+        const [a, b, c, d] = cidr.split('/')[0].split('.').map(Number);
+        state[`tunnel${t}Address`] = `52.1.${k}.${t}`;
+        state[`tunnel${t}VgwInsideAddress`] = `${a}.${b}.${c}.${d + 1}`;
+        state[`tunnel${t}CgwInsideAddress`] = `${a}.${b}.${c}.${d + 2}`;
+        state[`tunnel${t}PresharedKey`] = inputs[`tunnel${t}PresharedKey`] ?? `AwsGenerated_key.${k}${t}`;
+      }
+      return state;
+    }
+    default:
+      return {};
+  }
 }
 
 /** Waits until every registration and every output the program started has settled. */
