@@ -1,13 +1,12 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { chartsOf, placeClusters, preparePlacement } from './placement';
+import { prepareComponent } from './component-placement';
 import { PlacementProps, TopologyProps } from './props';
-import { sharedManifestsOf, sharedPlanOf } from './shared-plan';
 import { Networking } from '../core/networking';
 import { DeploymentPlan, planDeployment } from '../core/plan';
 import { SanPlan } from '../core/sans';
 import { CertManagerTlsOptions, Tls } from '../core/tls';
-import { renderCertificates, resolveCertManagerOptions } from '../manifests/certificates';
+import { resolveCertManagerOptions } from '../manifests/certificates';
 
 /** Props of {@link ClusterCerts}: the topology, the networking strategy (it adds SANs) and the cert-manager options. */
 export interface ClusterCertsProps extends TopologyProps, CertManagerTlsOptions, PlacementProps {
@@ -48,35 +47,26 @@ export class ClusterCerts extends Construct {
    * @throws TopologyError listing every problem of the props, before anything is created
    */
   constructor(scope: Construct, id: string, props: ClusterCertsProps) {
-    const shared = sharedPlanOf(props);
     const certManager: CertManagerTlsOptions = {
       caSecretName: props.caSecretName,
       issuerName: props.issuerName,
       duration: props.duration,
       renewBefore: props.renewBefore,
     };
-    const plan = shared?.plan ?? planDeployment(
-      // Without a strategy only the in-cluster names are certified, which is the DNS chain's SAN
-      // plan; its DNS addresses are irrelevant here, so no engine check asks for them.
-      { ...props, networking: props.networking ?? Networking.dnsChain(), tls: Tls.certManager(certManager) },
-      { engine: props.networking ? 'cdk8s' : undefined },
-    );
-    const placement = shared ? undefined : preparePlacement({
-      scope,
-      ownId: id,
-      clusters: plan.clusters.map((c) => c.name),
-      given: props.charts,
-      field: 'charts',
+    const prepared = prepareComponent(scope, id, props, {
+      plan: () => planDeployment(
+        // Without a strategy only the in-cluster names are certified, which is the DNS chain's SAN
+        // plan; its DNS addresses are irrelevant here, so no engine check asks for them.
+        { ...props, networking: props.networking ?? Networking.dnsChain(), tls: Tls.certManager(certManager) },
+        { engine: props.networking ? 'cdk8s' : undefined },
+      ),
+      group: 'certificates',
       chartSuffix: '',
-      wanted: () => true,
     });
     super(scope, id);
-    this.plan = plan;
-    this.nodeCertificateSans = Object.fromEntries(plan.clusters.map((c) => [c.name, c.nodeCertSans]));
-    this.caSecretName = resolveCertManagerOptions(plan.tls.options as CertManagerTlsOptions).caSecretName;
-    const targets = shared?.targets ?? placement!(this);
-    this.objects = placeClusters(targets, plan, (cluster) =>
-      shared ? sharedManifestsOf(shared, cluster.name).certificates : renderCertificates(plan, cluster));
-    this.charts = chartsOf(targets);
+    this.plan = prepared.plan;
+    this.nodeCertificateSans = Object.fromEntries(this.plan.clusters.map((c) => [c.name, c.nodeCertSans]));
+    this.caSecretName = resolveCertManagerOptions(this.plan.tls.options as CertManagerTlsOptions).caSecretName;
+    ({ objects: this.objects, charts: this.charts } = prepared.place(this));
   }
 }

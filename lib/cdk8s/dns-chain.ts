@@ -1,12 +1,10 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { chartsOf, placeClusters, preparePlacement } from './placement';
+import { prepareComponent } from './component-placement';
 import { PlacementProps, TopologyProps } from './props';
-import { sharedManifestsOf, sharedPlanOf } from './shared-plan';
 import { DnsChainOptions, Networking } from '../core/networking';
 import { DeploymentPlan, DnsForward, planDeployment } from '../core/plan';
 import { Tls } from '../core/tls';
-import { renderDns } from '../manifests/dns';
 
 /** Suffix of the DNS Charts created under an App: `<cluster>-dns`, written to `dist/<cluster>-dns.k8s.yaml`. */
 export const DNS_CHART_SUFFIX = '-dns';
@@ -49,35 +47,26 @@ export class DnsChain extends Construct {
    * @throws TopologyError listing every problem of the props, before anything is created
    */
   constructor(scope: Construct, id: string, props: DnsChainProps) {
-    const shared = sharedPlanOf(props);
-    const plan = shared?.plan ?? planDeployment(
-      {
-        ...props,
-        networking: Networking.dnsChain({
-          dnsAddresses: props.dnsAddresses,
-          internal: props.internal,
-          tcpOnlyClusters: props.tcpOnlyClusters,
-          sourceRanges: props.sourceRanges,
-        }),
-        tls: Tls.certManager(),
-      },
-      { engine: 'cdk8s' },
-    );
-    const placement = shared ? undefined : preparePlacement({
-      scope,
-      ownId: id,
-      clusters: plan.clusters.map((c) => c.name),
-      given: props.charts,
-      field: 'charts',
+    const prepared = prepareComponent(scope, id, props, {
+      plan: () => planDeployment(
+        {
+          ...props,
+          networking: Networking.dnsChain({
+            dnsAddresses: props.dnsAddresses,
+            internal: props.internal,
+            tcpOnlyClusters: props.tcpOnlyClusters,
+            sourceRanges: props.sourceRanges,
+          }),
+          tls: Tls.certManager(),
+        },
+        { engine: 'cdk8s' },
+      ),
+      group: 'dns',
       chartSuffix: DNS_CHART_SUFFIX,
-      wanted: () => true,
     });
     super(scope, id);
-    this.plan = plan;
-    this.forwards = Object.fromEntries(plan.clusters.map((c) => [c.name, c.dnsForwards]));
-    const targets = shared?.targets ?? placement!(this);
-    this.objects = placeClusters(targets, plan, (cluster) =>
-      shared ? sharedManifestsOf(shared, cluster.name).dns : renderDns(plan, cluster));
-    this.charts = chartsOf(targets);
+    this.plan = prepared.plan;
+    this.forwards = Object.fromEntries(this.plan.clusters.map((c) => [c.name, c.dnsForwards]));
+    ({ objects: this.objects, charts: this.charts } = prepared.place(this));
   }
 }

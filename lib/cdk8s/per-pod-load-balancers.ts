@@ -1,12 +1,10 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { chartsOf, placeClusters, preparePlacement } from './placement';
+import { prepareComponent } from './component-placement';
 import { PlacementProps, TopologyProps } from './props';
-import { sharedManifestsOf, sharedPlanOf } from './shared-plan';
 import { Networking, PerPodLoadBalancersOptions } from '../core/networking';
 import { DeploymentPlan, planDeployment } from '../core/plan';
 import { Tls } from '../core/tls';
-import { renderPerPodServices } from '../manifests/per-pod-services';
 
 /**
  * Props of {@link PerPodLoadBalancers}: the topology, where each pod's load balancer is pinned
@@ -42,35 +40,26 @@ export class PerPodLoadBalancers extends Construct {
    * @throws TopologyError listing every problem of the props, before anything is created
    */
   constructor(scope: Construct, id: string, props: PerPodLoadBalancersProps) {
-    const shared = sharedPlanOf(props);
-    const plan = shared?.plan ?? planDeployment(
-      {
-        ...props,
-        networking: Networking.perPodLoadBalancers({
-          addresses: props.addresses,
-          internal: props.internal,
-          sourceRanges: props.sourceRanges,
-          externalDns: props.externalDns,
-        }),
-        tls: Tls.certManager(),
-      },
-      { engine: 'cdk8s' },
-    );
-    const placement = shared ? undefined : preparePlacement({
-      scope,
-      ownId: id,
-      clusters: plan.clusters.map((c) => c.name),
-      given: props.charts,
-      field: 'charts',
+    const prepared = prepareComponent(scope, id, props, {
+      plan: () => planDeployment(
+        {
+          ...props,
+          networking: Networking.perPodLoadBalancers({
+            addresses: props.addresses,
+            internal: props.internal,
+            sourceRanges: props.sourceRanges,
+            externalDns: props.externalDns,
+          }),
+          tls: Tls.certManager(),
+        },
+        { engine: 'cdk8s' },
+      ),
+      group: 'loadBalancers',
       chartSuffix: '',
-      wanted: () => true,
     });
     super(scope, id);
-    this.plan = plan;
-    this.addresses = Object.fromEntries(plan.clusters.map((c) => [c.name, c.pods.map((p) => p.advertiseHost)]));
-    const targets = shared?.targets ?? placement!(this);
-    this.services = placeClusters(targets, plan, (cluster) =>
-      shared ? sharedManifestsOf(shared, cluster.name).loadBalancers : renderPerPodServices(plan, cluster));
-    this.charts = chartsOf(targets);
+    this.plan = prepared.plan;
+    this.addresses = Object.fromEntries(this.plan.clusters.map((c) => [c.name, c.pods.map((p) => p.advertiseHost)]));
+    ({ objects: this.services, charts: this.charts } = prepared.place(this));
   }
 }
