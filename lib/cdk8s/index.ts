@@ -11,24 +11,7 @@ export * from './per-pod-load-balancers';
 export * from './props';
 
 // The core: topology, strategies, errors and checks, so users import everything from one place.
-export {
-  Networking, toPodAddress,
-  Tls,
-  TopologyError,
-  planDeployment, joinList, JOIN_PODS_PER_CLUSTER,
-  findTopologyProblems, validateTopology,
-  isCoveredBySans,
-  multiRegionSql,
-  COCKROACH_PORT, COCKROACH_HTTP_PORT, DEFAULT_CLUSTER_DOMAIN, COCKROACH_DEFAULTS,
-} from '../core';
-export type {
-  ClusterSpec, Cloud, ClusterDnsKind, CockroachOptions, SurvivalGoal,
-  TopologyInput, Engine,
-  DnsChainOptions, PerPodLoadBalancersOptions, PodAddress, NetworkingKind,
-  CertManagerTlsOptions, GeneratedTlsOptions, ExistingCaOptions, KeyAlgorithm, TlsKind,
-  DeploymentPlan, ClusterPlan, PodPlan, DnsForward, PlanOptions, ResolvedAddresses,
-  ObjectNames, ResolvedCockroachOptions, Problem, SanPlan,
-} from '../core';
+export * from '../core/essentials';
 
 // The renderers' helpers for meeting an existing cluster DNS configuration.
 export {

@@ -14,24 +14,7 @@ export { MultiRegionCockroach, MultiRegionCockroachArgs, MultiRegionClusterInfo 
 export { PerPodLoadBalancers, PerPodLoadBalancersArgs } from './per-pod-load-balancers';
 
 // The core: topology, strategies, errors and checks, so users import everything from one place.
-export {
-  Networking, toPodAddress,
-  Tls,
-  TopologyError,
-  planDeployment, joinList, JOIN_PODS_PER_CLUSTER,
-  findTopologyProblems, validateTopology,
-  isCoveredBySans,
-  multiRegionSql,
-  COCKROACH_PORT, COCKROACH_HTTP_PORT, DEFAULT_CLUSTER_DOMAIN, COCKROACH_DEFAULTS,
-} from '../core';
-export type {
-  ClusterSpec, Cloud, ClusterDnsKind, CockroachOptions, SurvivalGoal,
-  TopologyInput, Engine,
-  DnsChainOptions, PerPodLoadBalancersOptions, PodAddress, NetworkingKind,
-  GeneratedTlsOptions, ExistingCaOptions, KeyAlgorithm, TlsKind,
-  DeploymentPlan, ClusterPlan, PodPlan, DnsForward, PlanOptions, ResolvedAddresses,
-  ObjectNames, ResolvedCockroachOptions, Problem, SanPlan,
-} from '../core';
+export * from '../core/essentials';
 
 // Cloud networking between the clusters' VPCs.
 export * from './vpn';

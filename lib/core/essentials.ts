@@ -1,0 +1,19 @@
+// The part of the core both engine entry points re-export, so a program imports everything
+// from `crosscluster/cdk8s` or `crosscluster/pulumi` alone.
+export { COCKROACH_DEFAULTS } from './defaults';
+export type { Engine, TopologyInput } from './input';
+export { multiRegionSql } from './multi-region-sql';
+export type { ObjectNames } from './naming';
+export { Networking, toPodAddress } from './networking';
+export type { DnsChainOptions, NetworkingKind, PerPodLoadBalancersOptions, PodAddress } from './networking';
+export { JOIN_PODS_PER_CLUSTER, joinList, planDeployment } from './plan';
+export type { ClusterPlan, DeploymentPlan, DnsForward, PlanOptions, PodPlan, ResolvedAddresses } from './plan';
+export { TopologyError } from './problems';
+export type { Problem } from './problems';
+export { isCoveredBySans } from './sans';
+export type { SanPlan } from './sans';
+export { Tls } from './tls';
+export type { CertManagerTlsOptions, ExistingCaOptions, GeneratedTlsOptions, KeyAlgorithm, TlsKind } from './tls';
+export { COCKROACH_HTTP_PORT, COCKROACH_PORT, DEFAULT_CLUSTER_DOMAIN } from './topology';
+export type { Cloud, ClusterDnsKind, ClusterSpec, CockroachOptions, ResolvedCockroachOptions, SurvivalGoal } from './topology';
+export { findTopologyProblems, validateTopology } from './validation';
