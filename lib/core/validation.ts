@@ -1,7 +1,7 @@
 import { checkDisjointCidrs, isIpAddress, LabelledCidr, parseCidr } from './cidr';
 import { COCKROACH_DEFAULTS } from './defaults';
 import { Engine, TopologyInput } from './input';
-import { clusterDomainOf, namespaceOf, podFqdn, podName } from './naming';
+import { clusterDomainOf, dnsKindOf, namespaceOf, podFqdn, podName } from './naming';
 import { Networking, PodAddress, toPodAddress } from './networking';
 import { Problem, show, throwIfProblems } from './problems';
 import { Tls } from './tls';
@@ -223,8 +223,17 @@ function checkNetworking(
         seen.set(ip, cluster);
       }
     }
+    const kubeDnsClusters = clusters.filter((c) => c && typeof c === 'object' && names.has(c.name) && dnsKindOf(c) === 'kube-dns');
     (dns.tcpOnlyClusters ?? []).forEach((c, i) => {
-      if (!names.has(c)) unknownCluster(`networking.tcpOnlyClusters[${i}]`, c);
+      if (!names.has(c)) {
+        unknownCluster(`networking.tcpOnlyClusters[${i}]`, c);
+        return;
+      }
+      // kube-dns stubDomains always query over UDP first: a TCP-only DNS load balancer never answers them.
+      const forwarders = kubeDnsClusters.filter((k) => k.name !== c).map((k) => `'${k.name}'`);
+      if (forwarders.length > 0) {
+        add(`networking.tcpOnlyClusters[${i}]`, `${show(c)} answers DNS on TCP only, but ${forwarders.join(', ')} forward${forwarders.length === 1 ? 's' : ''} to it with kube-dns stubDomains, which cannot force TCP: give its DNS load balancer UDP too`);
+      }
     });
     if (clusters.length > 1) {
       clusters.forEach((cluster, i) => {

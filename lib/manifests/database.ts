@@ -204,6 +204,14 @@ export function renderStatefulSet(plan: DeploymentPlan, cluster: ClusterPlan): K
                 periodSeconds: 5,
                 failureThreshold: 2,
               },
+              // /health (not ?ready=1) answers before init and while draining; generous, so a busy node is not killed.
+              livenessProbe: {
+                httpGet: { path: '/health', port: 'http', scheme: secure ? 'HTTPS' : 'HTTP' },
+                initialDelaySeconds: 30,
+                periodSeconds: 10,
+                timeoutSeconds: 5,
+                failureThreshold: 6,
+              },
               resources: fixedResources(cpu, memory),
               securityContext: containerSecurityContext(),
               volumeMounts: [

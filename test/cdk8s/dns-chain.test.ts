@@ -51,7 +51,11 @@ describe('DnsChain alone', () => {
   });
 
   test('CoreDNS clusters get a complete Corefile that keeps the default .:53 block', () => {
-    const { files } = synthApp((app) => new DnsChain(app, 'dns', { clusters, dnsAddresses, tcpOnlyClusters: ['us-west1'] }));
+    // kube-dns cannot force TCP, so every cluster forwarding to the TCP-only one runs CoreDNS here.
+    const coreDnsEast = clusters.map((c) => (c.name === 'us-east1' ? { ...c, dns: 'coredns' as const } : c));
+    expect(() => synthApp((app) => new DnsChain(app, 'dns', { clusters, dnsAddresses, tcpOnlyClusters: ['us-west1'] })))
+      .toThrow(/tcpOnlyClusters\[0\]: 'us-west1' answers DNS on TCP only, but 'us-east1' forwards/);
+    const { files } = synthApp((app) => new DnsChain(app, 'dns', { clusters: coreDnsEast, dnsAddresses, tcpOnlyClusters: ['us-west1'] }));
     const configMap = only(files['eu-west-1-dns.k8s.yaml'].objects, 'ConfigMap');
     expect(configMap.metadata.name).toBe('coredns');
     const corefile: string = configMap.data.Corefile;

@@ -108,6 +108,14 @@ describe('validation: each rule alone', () => {
     expect(paths({ ...input, tls: Tls.generated() }, 'pulumi')).toEqual(['networking.dnsAddresses.eks-eu-west-1']);
   });
 
+  test('a TCP-only DNS load balancer cannot serve kube-dns stubDomains', () => {
+    const input = { ...dnsChainTopology(), networking: Networking.dnsChain({ dnsAddresses: { 'gke-us-east1': '10.128.0.53', 'gke-us-west1': '10.138.0.53', 'eks-eu-west-1': '10.9.0.53' }, tcpOnlyClusters: ['eks-eu-west-1'] }) };
+    const problems = problemsOf(input);
+    expect(problems).toEqual([{ path: 'networking.tcpOnlyClusters[0]', message: expect.stringContaining("'gke-us-east1', 'gke-us-west1' forward to it with kube-dns stubDomains") }]);
+    const allCoreDns = { ...input, clusters: THREE_CLUSTERS.map((c) => ({ ...c, dns: 'coredns' as const })) };
+    expect(problemsOf(allCoreDns)).toEqual([]);
+  });
+
   test('DNS addresses must be IPs of known clusters', () => {
     const input = { ...dnsChainTopology(), networking: Networking.dnsChain({ dnsAddresses: { 'gke-us-east1': 'dns.example.com', 'elsewhere': '10.0.0.1' } }) };
     expect(paths(input)).toEqual(['networking.dnsAddresses.gke-us-east1', 'networking.dnsAddresses.elsewhere']);

@@ -89,6 +89,7 @@ describe('the StatefulSet', () => {
     expect(db.resources.limits).toEqual({ cpu: '4', memory: '16Gi' });
     expect(pod.terminationGracePeriodSeconds).toBe(300);
     expect(db.readinessProbe.httpGet).toEqual({ path: '/health?ready=1', port: 'http', scheme: 'HTTPS' });
+    expect(db.livenessProbe).toMatchObject({ httpGet: { path: '/health', port: 'http', scheme: 'HTTPS' }, failureThreshold: 6 });
     expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '500Gi' } } });
     expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).toBe('kubernetes.io/hostname');
     expect(pod.topologySpreadConstraints[0].topologyKey).toBe('topology.kubernetes.io/zone');
