@@ -58,14 +58,16 @@ export function checkDisjointCidrs(blocks: readonly LabelledCidr[]): Problem[] {
     else parsed.push({ path: block.path, parsed: result });
   }
   for (const family of [4, 6] as const) {
+    // Start and end once per block: they are BigInt mask arithmetic in ip-num, too slow for a comparator.
     const ofFamily = parsed
       .filter((p) => p.parsed.family === family)
-      .sort((a, b) => compareBigInt(startOf(a.parsed), startOf(b.parsed)));
+      .map((p) => ({ ...p, start: startOf(p.parsed), end: endOf(p.parsed) }))
+      .sort((a, b) => compareBigInt(a.start, b.start));
     // Sweep: keep the blocks whose end is beyond the current start; each overlap is reported once.
     let open: typeof ofFamily = [];
     for (const current of ofFamily) {
-      const start = startOf(current.parsed);
-      open = open.filter((o) => endOf(o.parsed) >= start);
+      const start = current.start;
+      open = open.filter((o) => o.end >= start);
       for (const other of open) {
         problems.push({
           path: current.path,
@@ -92,5 +94,9 @@ function compareBigInt(a: bigint, b: bigint): number {
 
 /** True for a literal IPv4 or IPv6 address (no prefix). */
 export function isIpAddress(value: string): boolean {
-  return Validator.isValidIPv4String(value)[0] || Validator.isValidIPv6String(value)[0];
+  if (typeof value !== 'string') return false;
+  // An IPv6 address has a colon; an IPv4 address only digits and dots. Anything else (DNS names)
+  // is not an IP, decided without ip-num's validators, which are slow on non-IPs.
+  if (value.includes(':')) return Validator.isValidIPv6String(value)[0];
+  return /^[0-9.]+$/.test(value) && Validator.isValidIPv4String(value)[0];
 }

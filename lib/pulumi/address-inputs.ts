@@ -37,6 +37,14 @@ function isPending(value: unknown): boolean {
   return pulumi.Output.isInstance(value) || value instanceof Promise;
 }
 
+/** True when some reserved address (or a handle of one) is still an output or a promise. */
+export function hasPendingPodAddresses(addresses: PodAddressInputs | undefined): boolean {
+  if (addresses === undefined || addresses === null || typeof addresses !== 'object') return false;
+  return Object.values(addresses).some((list) => Array.isArray(list) && list.some((entry: PodAddressInput) =>
+    isPending(entry) || (entry !== null && typeof entry === 'object' &&
+      [(entry as PulumiPodAddress).address, ...POD_ADDRESS_HANDLES.map((k) => (entry as PulumiPodAddress)[k])].some(isPending))));
+}
+
 /**
  * The reserved addresses as the core validates them before anything is created: known strings
  * as they are; a value that is still an output becomes a unique placeholder under `.invalid`

@@ -149,6 +149,9 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
       ? podAddresses.apply((a) => planDeployment(topology, { engine: 'pulumi', resolved: { podAddresses: a } }))
       : pulumi.output(planDeployment(topology, { engine: 'pulumi', placeholders: true }));
 
+    // Rendered once per resolved plan; each address-dependent object looks itself up by key.
+    const liveDatabase = live.apply((p) => p.clusters.map((c) => new Map(renderDatabase(p, c).map((o) => [objectKey(o), o]))));
+
     const certs = skeleton.tls.secure
       ? new ClusterCerts(`${name}-certs`, {
         clusters: args.clusters,
@@ -172,7 +175,8 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
         if (object.kind === 'Namespace' || object.kind === 'Job') continue;
         const source = {
           skeleton: object,
-          live: dependent.has(clusterObjectKey(cluster.name, object)) ? live.apply((p) => findDatabaseObject(p, i, objectKey(object))) : undefined,
+          live: dependent.has(clusterObjectKey(cluster.name, object))
+            ? liveDatabase.apply((r) => findDatabaseObject(r[i], objectKey(object))) : undefined,
           engineAnnotations: object.kind === 'StatefulSet' ? SKIP_AWAIT : undefined,
         };
         const resourceOpts: pulumi.CustomResourceOptions = {
@@ -197,7 +201,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
       initJob = registerKubeObject(`${name}-${cluster.name}-${object.metadata.name}`, {
         skeleton: object,
         live: dependent.has(clusterObjectKey(cluster.name, object))
-          ? live.apply((p) => findDatabaseObject(p, i, objectKey(object))) : undefined,
+          ? liveDatabase.apply((r) => findDatabaseObject(r[i], objectKey(object))) : undefined,
       }, {
         parent: this,
         provider: providerOf(i),
@@ -242,8 +246,8 @@ function dependenciesOf(
   return object.metadata.namespace !== undefined ? [namespace] : [];
 }
 
-function findDatabaseObject(plan: DeploymentPlan, clusterIndex: number, key: string): KubeObject {
-  const object = renderDatabase(plan, plan.clusters[clusterIndex]).find((o) => objectKey(o) === key);
+function findDatabaseObject(objects: ReadonlyMap<string, KubeObject>, key: string): KubeObject {
+  const object = objects.get(key);
   if (!object) throw new Error(`crosscluster: ${key} is missing from the rendering; the set of objects must not depend on addresses`);
   return object;
 }

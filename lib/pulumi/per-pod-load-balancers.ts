@@ -1,16 +1,16 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  ingressAddress, pendingPodAddresses, PodAddressInputs, resolvePodAddresses,
+  hasPendingPodAddresses, ingressAddress, pendingPodAddresses, PodAddressInputs, resolvePodAddresses,
 } from './address-inputs';
 import { PulumiClusterSpec, toClusterSpec } from './cluster-spec';
 import { registerKubeObject } from './kube-resource';
 import { validatePulumiTopology } from './validation';
 import { TopologyInput } from '../core/input';
 import { Networking, PodAddress, toPodAddress } from '../core/networking';
-import { DeploymentPlan, planDeployment } from '../core/plan';
+import { planDeployment } from '../core/plan';
 import { Tls } from '../core/tls';
-import { objectKey } from '../manifests/kube-object';
+import { KubeObject, objectKey } from '../manifests/kube-object';
 import { renderPendingPerPodServices } from '../manifests/pending-load-balancers';
 
 /**
@@ -81,6 +81,9 @@ export class PerPodLoadBalancers extends pulumi.ComponentResource {
     const reserved = resolvePodAddresses(args.addresses);
     const plan = reserved.apply((addresses) =>
       planDeployment(perPodTopology(args, addresses), { engine: 'pulumi', placeholders: true }));
+    // Rendered once per resolved plan; each Service looks its object up by key (not N renders of N Services).
+    const rendered = plan.apply((p) => p.clusters.map((c) => new Map(renderPendingPerPodServices(p, c).map((o) => [objectKey(o), o]))));
+    const known = !hasPendingPodAddresses(args.addresses);
     const podAddresses: Record<string, pulumi.Output<string>[]> = {};
     const services: Record<string, k8s.core.v1.Service[]> = {};
     skeleton.clusters.forEach((cluster, i) => {
@@ -89,7 +92,8 @@ export class PerPodLoadBalancers extends pulumi.ComponentResource {
         const key = objectKey(object);
         return registerKubeObject(`${name}-${cluster.name}-${object.metadata.name}`, {
           skeleton: object,
-          live: plan.apply((p) => findObject(p, i, key)),
+          // With every reserved address known now, the skeleton is the final object: no output needed.
+          live: known ? undefined : rendered.apply((r) => findObject(r[i], key)),
           engineAnnotations: WAIT_FOR_INGRESS,
         }, {
           parent: this,
@@ -120,8 +124,8 @@ export class PerPodLoadBalancers extends pulumi.ComponentResource {
   }
 }
 
-function findObject(plan: DeploymentPlan, clusterIndex: number, key: string) {
-  const object = renderPendingPerPodServices(plan, plan.clusters[clusterIndex]).find((o) => objectKey(o) === key);
+function findObject(objects: ReadonlyMap<string, KubeObject>, key: string): KubeObject {
+  const object = objects.get(key);
   if (!object) throw new Error(`crosscluster: ${key} is missing from the rendering; the set of objects must not depend on addresses`);
   return object;
 }

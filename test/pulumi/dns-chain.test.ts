@@ -17,7 +17,8 @@ beforeAll(async () => {
   const { DnsChain, MultiRegionCockroach, Networking } = await import('../../lib/pulumi');
   const provider = (name: string) => new k8s.Provider(name, { kubeconfig: name });
   const clusters = [
-    { name: 'gke-east', cloud: 'gcp' as const, region: 'us-east1', nodes: 3, provider: provider('gke-east') },
+    // CoreDNS on GKE here: kube-dns stubDomains cannot forward to a TCP-only DNS load balancer.
+    { name: 'gke-east', cloud: 'gcp' as const, region: 'us-east1', nodes: 3, dns: 'coredns' as const, provider: provider('gke-east') },
     { name: 'eks-west', cloud: 'aws' as const, region: 'eu-west-1', nodes: 3, provider: provider('eks-west') },
     { name: 'aks-south', cloud: 'azure' as const, region: 'centralindia', nodes: 3, provider: provider('aks-south') },
   ];
@@ -50,19 +51,18 @@ test('a DNS load balancer per cluster, pinned to the given IP or read from its s
 });
 
 test('kube-dns gets stubDomains for the remote clusters only, through a forced patch', () => {
-  const patch = recorded.find((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.provider === 'gke-east' && r.name.startsWith('chain-'))!;
+  const patch = recorded.find((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.provider === 'one')!;
   expect(patch.inputs.metadata).toEqual({ name: 'kube-dns', namespace: 'kube-system', annotations: { 'pulumi.com/patchForce': 'true' } });
   expect(Object.keys(patch.inputs.data)).toEqual(['stubDomains']);
   expect(JSON.parse(patch.inputs.data.stubDomains)).toEqual({
-    'eks-west.svc.cluster.local': ['10.20.15.250'],
-    'aks-south.svc.cluster.local': ['10.30.15.250'],
+    'crdb-two.svc.cluster.local': [mockLbAddress('two', 'kube-system', 'kube-dns-lb', false).ip],
   });
 });
 
 test('CoreDNS keeps the existing Corefile and gains one marked forwarding section', async () => {
   const { mergeCorefile } = await import('../../lib/manifests');
   const reads = recorded.filter((r) => r.id === 'kube-system/coredns' && r.name.startsWith('chain-'));
-  expect(reads.map((r) => r.provider).sort()).toEqual(['aks-south', 'eks-west']);
+  expect(reads.map((r) => r.provider).sort()).toEqual(['aks-south', 'eks-west', 'gke-east']);
   const patch = recorded.find((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.provider === 'aks-south')!;
   const corefile: string = patch.inputs.data.Corefile;
   expect(corefile.startsWith(EXISTING_COREFILE)).toBe(true);

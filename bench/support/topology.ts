@@ -1,0 +1,82 @@
+// Synthetic topologies for the benchmarks: C clusters × N nodes, disjoint CIDRs, every address known.
+import { Networking } from '../../lib/core/networking';
+import { Tls } from '../../lib/core/tls';
+import { Cloud, ClusterSpec } from '../../lib/core/topology';
+
+/** The two networking strategies the benchmarks compare. */
+export type Strategy = 'dnsChain' | 'perPodLoadBalancers';
+export const STRATEGIES: readonly Strategy[] = ['dnsChain', 'perPodLoadBalancers'];
+export const STRATEGY_LABEL: Readonly<Record<Strategy, string>> = { dnsChain: 'DNS chain', perPodLoadBalancers: 'per-pod LBs' };
+
+/** A topology size. */
+export interface Size {
+  readonly clusters: number;
+  readonly nodes: number;
+}
+
+export function sizeLabel(size: Size): string {
+  return `${size.clusters}×${size.nodes}`;
+}
+
+const CLOUDS: readonly Cloud[] = ['gcp', 'aws', 'azure'];
+const REGIONS: Readonly<Record<Cloud, readonly string[]>> = {
+  gcp: ['us-east1', 'europe-west1', 'asia-east1', 'us-west1'],
+  aws: ['eu-west-1', 'us-east-2', 'ap-southeast-1'],
+  azure: ['westeurope', 'eastus', 'japaneast'],
+  generic: ['dc1'],
+};
+
+/**
+ * Cluster i of a topology: clouds round-robin (GCP on kube-dns, AWS and Azure on CoreDNS),
+ * one region per cluster, disjoint pod/service/node CIDRs.
+ */
+export function benchCluster(i: number, nodes: number, onlyCloud?: Cloud): ClusterSpec {
+  const cloud = onlyCloud ?? CLOUDS[i % CLOUDS.length];
+  const regions = REGIONS[cloud];
+  const round = onlyCloud ? i : Math.floor(i / CLOUDS.length);
+  const region = `${regions[round % regions.length]}${round >= regions.length ? `-${i}` : ''}`;
+  return {
+    name: `c${i}-${cloud}`,
+    cloud,
+    region,
+    nodes,
+    podCidrs: [`10.${i * 4}.0.0/14`],
+    serviceCidrs: [`10.100.${i * 16}.0/20`],
+    nodeCidrs: [`10.${128 + i}.0.0/16`],
+  };
+}
+
+export function benchClusters(size: Size, cloud?: Cloud): ClusterSpec[] {
+  return Array.from({ length: size.clusters }, (_, i) => benchCluster(i, size.nodes, cloud));
+}
+
+/** Cluster i's DNS load-balancer IP: inside its node CIDR. */
+export function dnsAddress(i: number): string {
+  return `10.${128 + i}.0.53`;
+}
+
+/** Pod j of cluster i's load-balancer IP: inside its node CIDR (an internal LB takes a node-subnet IP). */
+export function podLbAddress(i: number, j: number): string {
+  return `10.${128 + i}.${1 + Math.floor(j / 250)}.${(j % 250) + 2}`;
+}
+
+/** The networking of a strategy, with every address known (what cdk8s needs). */
+export function benchNetworking(strategy: Strategy, clusters: readonly ClusterSpec[]): Networking {
+  if (strategy === 'dnsChain') {
+    return Networking.dnsChain({ dnsAddresses: Object.fromEntries(clusters.map((c, i) => [c.name, dnsAddress(indexOf(c, i))])) });
+  }
+  return Networking.perPodLoadBalancers({
+    addresses: Object.fromEntries(clusters.map((c, i) => [c.name, Array.from({ length: c.nodes }, (_, j) => podLbAddress(indexOf(c, i), j))])),
+  });
+}
+
+/** The cluster's index from its name (`c<i>-...`), so a cluster keeps its addresses when others are added. */
+function indexOf(cluster: ClusterSpec, fallback: number): number {
+  const m = /^c(\d+)-/.exec(cluster.name);
+  return m ? Number(m[1]) : fallback;
+}
+
+/** cdk8s props of `MultiRegionCockroach` (cert-manager TLS, the default). */
+export function cdk8sProps(strategy: Strategy, clusters: ClusterSpec[]) {
+  return { clusters, networking: benchNetworking(strategy, clusters), tls: Tls.certManager() };
+}
