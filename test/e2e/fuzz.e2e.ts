@@ -140,7 +140,7 @@ test('isCoveredBySans agrees with OpenSSL\'s X509_check_host/X509_check_ip on op
 test('the Corefile of every random DNS-chain topology loads in CoreDNS and serves its cluster\'s records', async () => {
   const coredns = requireTool('coredns', [path.join(E2E_HOME, 'bin')]);
   const port = await dnsPort(`127.${BASE}.255.53`);
-  const samples = fc.sample(topology.filter((t) => t.networking.kind === 'dnsChain'), { numRuns: 40, seed: 20261122 });
+  const samples = fc.sample(topology.filter((t) => t.networking.kind === 'dnsChain'), { numRuns: 150, seed: 20261122 });
   let loaded = 0;
   for (const [n, input] of samples.entries()) {
     if (loaded >= 6) break;
