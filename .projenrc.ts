@@ -42,8 +42,10 @@ const project = new typescript.TypeScriptProject({
   deps: ['ip-num@^1.6.2'],
   peerDeps: Object.entries(enginePeers).map(([name, range]) => `${name}@${range}`),
   devDeps: [
-    '@swc/core@^1.16.0',
-    '@swc/jest@^0.2.39',
+    // Pure-JS transform and resolver: the registry this project installs from carries no
+    // prebuilt binaries for other platforms, and `npm ci` needs every optional one in the lock.
+    'sucrase@^3.35.0',
+    '@sucrase/jest-plugin@^3.0.0',
     'cdk8s-cli@^2.207.0',
     'fast-check@^4.10.0',
     'kubernetes-models@^4.5.1',
@@ -78,6 +80,8 @@ const project = new typescript.TypeScriptProject({
   },
 
   jestOptions: {
+    // jest 30 resolves through native unrs-resolver bindings; 29 is pure JS (see the resolver note below).
+    jestVersion: '^29',
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     coverageText: false,
     jestConfig: {
@@ -116,13 +120,14 @@ project.package.addField('typesVersions', {
   },
 });
 
-// Type-check once with tsc; jest only strips types with SWC (fast, no per-file type-check).
+// v4 of the resolver pulls native bindings the registry lacks for other platforms; v3.8 is pure JS.
+project.deps.removeDependency('eslint-import-resolver-typescript');
+project.addDevDeps('eslint-import-resolver-typescript@~3.8.0');
+
+// Type-check once with tsc; jest only strips types with sucrase (fast, no per-file type-check).
 project.deps.removeDependency('ts-jest');
 project.jest!.config.transform = {
-  '^.+\\.ts$': new javascript.Transform('@swc/jest', {
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-    module: { type: 'commonjs' },
-  }),
+  '^.+\\.ts$': new javascript.Transform('@sucrase/jest-plugin', { transforms: ['typescript', 'imports'] }),
 };
 project.jest!.config.maxWorkers = 2;
 
