@@ -72,7 +72,7 @@ export async function startMocks(pulumi: typeof pulumiType, options: MockOptions
           state.status = { loadBalancer: { ingress: [mockLbAddress(provider ?? '?', md.namespace, md.name, hostnameProviders.has(provider ?? ''))] } };
         }
         Object.assign(state, mockCloudState(args.type, args.name, args.inputs));
-        if (args.type === 'tls:index/privateKey:PrivateKey') state.privateKeyPem = `-----BEGIN PRIVATE KEY-----\n${args.name}\n-----END PRIVATE KEY-----\n`;
+        if (args.type === 'tls:index/privateKey:PrivateKey') state.privateKeyPem = `mock private key of ${args.name}`; // a stand-in, not PEM: no key material in the repo
         if (args.type === 'tls:index/certRequest:CertRequest') state.certRequestPem = `CSR ${args.name}`;
         if (args.type === 'tls:index/selfSignedCert:SelfSignedCert' || args.type === 'tls:index/locallySignedCert:LocallySignedCert') {
           state.certPem = `-----BEGIN CERTIFICATE-----\n${args.name}\n-----END CERTIFICATE-----\n`;

@@ -1,50 +1,6 @@
-import * as pulumi from '@pulumi/pulumi';
 import type { ClusterSpec } from '../../lib/core/topology';
 import type { AwsHubVpcArgs } from '../../lib/pulumi/vpn';
-
-interface Registered {
-  readonly type: string;
-  readonly name: string;
-  readonly inputs: Record<string, any>;
-  readonly custom: boolean;
-}
-const registered: Registered[] = [];
-
-beforeAll(async () => {
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? false });
-        const state: Record<string, any> = { ...args.inputs, name: args.inputs.name ?? args.name };
-        if (args.type === 'aws:ec2transitgateway/transitGateway:TransitGateway') state.associationDefaultRouteTableId = `${args.name}-rtb`;
-        return { id: `${args.name}-id`, state };
-      },
-      call: (args) => args.inputs,
-    },
-    'crosscluster',
-    'test',
-    false,
-  );
-});
-
-beforeEach(() => {
-  registered.length = 0;
-});
-
-async function settle(): Promise<void> {
-  let last = -1;
-  let stable = 0;
-  while (stable < 5) {
-    await new Promise((r) => setTimeout(r, 10));
-    if (registered.length === last) {stable++;} else {
-      stable = 0;
-      last = registered.length;
-    }
-  }
-}
-function ofType(type: string): Registered[] {
-  return registered.filter((r) => r.type === type);
-}
+import { ofType, registered, settle } from './mock-cloud';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-south-1', 'eu-central-1'];
 function eksCluster(i: number, region = REGIONS[i]): ClusterSpec {
@@ -128,7 +84,7 @@ describe('AwsTransitGatewayHub', () => {
     const tgwRoutes = ofType('aws:ec2transitgateway/route:Route');
     const perTgw = (region: string): number => tgwRoutes.filter((r) => r.inputs.region === region).length;
     expect([perTgw('us-east-1'), perTgw('us-west-2'), perTgw('eu-west-1')]).toEqual([3 * 2, 4 * 2, 3 * 2]);
-    expect(tgwRoutes.find((r) => r.inputs.region === 'us-east-1')?.inputs.transitGatewayRouteTableId).toBe('hub-us-east-1-rtb');
+    expect(tgwRoutes.find((r) => r.inputs.region === 'us-east-1')?.inputs.transitGatewayRouteTableId).toBe('tgw-rtb-hub-us-east-1');
     // VPC routes: 5 VPCs × 2 route tables × 4 other VPCs × 2 CIDRs, all to the local TGW.
     const vpcRoutes = ofType('aws:ec2/route:Route');
     expect(vpcRoutes).toHaveLength(5 * 2 * 4 * 2);
