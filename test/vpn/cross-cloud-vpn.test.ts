@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
+import { AWS_GENERATED_KEY, isSecretValue, ofType, plain, registered, settle, valueOf } from './mock-cloud';
 import type { ClusterSpec } from '../../lib/core/topology';
 import type { CrossCloudVpnArgs } from '../../lib/pulumi/vpn';
-import { AWS_GENERATED_KEY, isSecretValue, ofType, plain, registered, settle, valueOf } from './mock-cloud';
 
 function counts(): Record<string, number> {
   const out: Record<string, number> = {};

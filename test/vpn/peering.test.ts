@@ -1,6 +1,6 @@
+import { ofType, registered, settle } from './mock-cloud';
 import type { ClusterSpec } from '../../lib/core/topology';
 import type { AwsHubVpcArgs } from '../../lib/pulumi/vpn';
-import { ofType, registered, settle } from './mock-cloud';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-south-1', 'eu-central-1'];
 function eksCluster(i: number, region = REGIONS[i]): ClusterSpec {
