@@ -161,6 +161,12 @@ project.addTask('test:e2e', {
   receiveArgs: true,
 });
 
+project.addTask('test:cluster', {
+  description: 'Real-control-plane tier: kube-apiserver, controllers, kwok and the Pulumi CLI on loopback (needs scripts/cluster-setup.sh)',
+  exec: "jest --coverage=false --testMatch '<rootDir>/test/cluster/**/*.cluster.ts' --runInBand",
+  receiveArgs: true,
+});
+
 project.addTask('bench', {
   description: 'Benchmarks: synth and program cost, scaling, import cost, change impact, deployed shape (writes BENCHMARKS.md)',
   exec: 'tsx --tsconfig test/tsconfig.json bench/run.ts',

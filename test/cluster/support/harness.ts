@@ -1,0 +1,55 @@
+// One suite's simulated world: the clusters, the stand-in cloud load-balancer controller and the
+// CockroachDB readiness model, started together and stopped together (also on failure).
+import { CockroachModel } from './cockroach-model';
+import { KubeResource } from './kube-client';
+import { AdmitLoadBalancer, requestedIp, StandInLoadBalancerController } from './load-balancer-controller';
+import { SimulatedClusters, SimulatedClusterSpec } from './simulated-clusters';
+
+/** A cluster of the world: the simulated cluster and the cloud rules its load balancers meet. */
+export interface WorldClusterSpec extends SimulatedClusterSpec {
+  /** The cloud's load-balancer rules. @default - honour `spec.loadBalancerIP`, else allocate */
+  readonly admit?: AdmitLoadBalancer;
+  /** Prefix of the addresses the stand-in controller hands out (e.g. '10.10.200.'). */
+  readonly loadBalancerPool: string;
+}
+
+/** Options of {@link World.start}. */
+export interface WorldOptions {
+  /** How long the stand-in controller takes to answer a new load balancer. @default 1000 */
+  readonly loadBalancerDelayMs?: number;
+  /** Separates concurrent suites. @default 0 */
+  readonly suite?: number;
+}
+
+/** Accepts every Service, at the address it asks for through `spec.loadBalancerIP` or a fresh one. */
+export const acceptAll: AdmitLoadBalancer = (service: KubeResource, allocate) => ({
+  accepted: true,
+  ingress: [{ ip: requestedIp(service) ?? allocate() }],
+});
+
+/** The clusters, the load-balancer controller and the CockroachDB model of one suite. */
+export class World {
+  public static async start(specs: readonly WorldClusterSpec[], options: WorldOptions = {}): Promise<World> {
+    const clusters = await SimulatedClusters.start(specs, { suite: options.suite });
+    const loadBalancers = new StandInLoadBalancerController(clusters.clusters.map((c, i) => ({
+      name: c.name,
+      client: c.client,
+      admit: specs[i].admit ?? acceptAll,
+      poolPrefix: specs[i].loadBalancerPool,
+    })), options.loadBalancerDelayMs ?? 1_000);
+    const cockroach = new CockroachModel(clusters.clusters.map((c) => ({ name: c.name, client: c.client })));
+    return new World(clusters, loadBalancers, cockroach);
+  }
+
+  private constructor(
+    public readonly clusters: SimulatedClusters,
+    public readonly loadBalancers: StandInLoadBalancerController,
+    public readonly cockroach: CockroachModel,
+  ) {}
+
+  /** Stops the controllers first, then every process. */
+  public async stop(): Promise<void> {
+    await Promise.allSettled([this.loadBalancers.stop(), this.cockroach.stop()]);
+    await this.clusters.stop();
+  }
+}
