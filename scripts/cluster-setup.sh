@@ -92,13 +92,16 @@ build_kwok() {
     local started; started=$(seconds)
     mkdir -p "$dir/bin" "$dir/stages"
     GOBIN="$dir/bin" go install -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
-    local src; src=$(go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
-    # Stage files that fake node heartbeats and pod status (without node/heartbeat fake nodes flap NotReady).
-    rm -rf "$dir/stages"; mkdir -p "$dir/stages"
-    cp -r "$src/kustomize/stage/node" "$src/kustomize/stage/pod" "$dir/stages/"
-    chmod -R u+w "$dir/stages"
     mark_built "$key"
     echo "kwok $KWOK_VERSION built in $(( $(seconds) - started )) s"
+  fi
+  if [ ! -f "$dir/stages/volume/fast/pvc-provision.yaml" ]; then
+    local src; src=$(go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+    # kwok's stage files: node initialization and heartbeats (without them fake nodes flap NotReady),
+    # pod deletion, and volume provisioning.
+    rm -rf "$dir/stages"; mkdir -p "$dir/stages"
+    cp -r "$src/kustomize/stage/node" "$src/kustomize/stage/pod" "$src/kustomize/stage/volume" "$dir/stages/"
+    chmod -R u+w "$dir/stages"
   fi
   link_into_bin "$dir/bin/kwok"
   ln -sfn "$dir/stages" "$TOOLS_HOME/kwok-stages"
@@ -168,29 +171,9 @@ build_pulumi_kubernetes() {
 }
 
 build_cert_manager() {
-  local key="cert-manager-$CERT_MANAGER_VERSION" dir="$TOOLS_HOME/cert-manager-$CERT_MANAGER_VERSION"
-  if built "$key"; then echo "cert-manager $CERT_MANAGER_VERSION already built"; else
-    local started; started=$(seconds)
-    mkdir -p "$dir/bin" "$dir/crds"
-    local src; src=$(go mod download -json "github.com/cert-manager/cert-manager@$CERT_MANAGER_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
-    cp "$src"/deploy/crds/*.yaml "$dir/crds/"
-    chmod -R u+w "$dir/crds"
-    local mod="$dir/module"; rm -rf "$mod"; mkdir -p "$mod"
-    (
-      cd "$mod"
-      go mod init crosscluster.local/cert-manager >/dev/null 2>&1
-      # The controller lives in its own module under cmd/controller, which replaces the root module
-      # with "../../": require both and point the root at the published version.
-      local cm="github.com/cert-manager/cert-manager"
-      go mod edit -require="$cm@$CERT_MANAGER_VERSION" -require="$cm/controller-binary@$CERT_MANAGER_VERSION" 2>/dev/null || true
-      printf '//go:build tools\n\npackage tools\n\nimport _ "%s/pkg/controller"\n' "$cm" > tools.go
-      go mod tidy -e >/dev/null 2>&1 || true
-    )
-    mark_built "$key"
-    echo "cert-manager $CERT_MANAGER_VERSION prepared in $(( $(seconds) - started )) s"
-  fi
-  ln -sfn "$dir/crds" "$TOOLS_HOME/cert-manager-crds"
-  [ -x "$dir/bin/cert-manager-controller" ] && link_into_bin "$dir/bin/cert-manager-controller" || true
+  # Our own controller main (test/cluster/cert-manager-controller, on cert-manager's public packages: the
+  # proxy does not serve the module of the upstream binary) and the CRDs. Idempotent; see the script.
+  CROSSCLUSTER_TOOLS_HOME="$TOOLS_HOME" CERT_MANAGER_VERSION="$CERT_MANAGER_VERSION" bash scripts/build-cert-manager.sh
 }
 
 wanted kubernetes && build_kubernetes

@@ -31,6 +31,8 @@ export interface JobRun {
 /** The model's loop over every cluster; `stop()` ends it. */
 export class CockroachModel {
   public readonly jobRuns: JobRun[] = [];
+  /** The last errors of the loop (bounded), for failure messages. */
+  public readonly errors: string[] = [];
   /** Decides other Jobs by name; replace it to make a Job fail or hang. */
   public jobOutcome: (job: string, component: string) => JobOutcome = () => 'succeed';
   private running = true;
@@ -57,8 +59,10 @@ export class CockroachModel {
       for (const cluster of this.clusters) {
         try {
           await this.step(cluster);
-        } catch {
-          // A cluster being torn down; the next round retries.
+        } catch (error) {
+          // A cluster being torn down; the next round retries. Kept for failure messages.
+          this.errors.push(`${cluster.name}: ${String(error).slice(0, 500)}`);
+          this.errors.splice(0, Math.max(0, this.errors.length - 20));
         }
       }
       await new Promise((resolve) => setTimeout(resolve, this.pollMs));
@@ -69,7 +73,8 @@ export class CockroachModel {
     const client = cluster.client;
     if (this.initializedAtMs === undefined) {
       const jobs = await client.list('/apis/batch/v1/jobs');
-      if (jobs.some((j) => j.metadata.labels?.['app.kubernetes.io/component'] === 'init' && (j.status?.succeeded ?? 0) > 0)) {
+      // The Job's pods carry the component label (the Job object itself may not).
+      if (jobs.some((j) => j.spec?.template?.metadata?.labels?.['app.kubernetes.io/component'] === 'init' && (j.status?.succeeded ?? 0) > 0)) {
         this.initializedAtMs = Date.now() - this.startedAt;
       }
     }

@@ -3,6 +3,7 @@
 import { CockroachModel } from './cockroach-model';
 import { KubeResource } from './kube-client';
 import { AdmitLoadBalancer, requestedIp, StandInLoadBalancerController } from './load-balancer-controller';
+import { AddonManager } from './managed-dns';
 import { SimulatedClusters, SimulatedClusterSpec } from './simulated-clusters';
 
 /** A cluster of the world: the simulated cluster and the cloud rules its load balancers meet. */
@@ -38,18 +39,31 @@ export class World {
       poolPrefix: specs[i].loadBalancerPool,
     })), options.loadBalancerDelayMs ?? 1_000);
     const cockroach = new CockroachModel(clusters.clusters.map((c) => ({ name: c.name, client: c.client })));
-    return new World(clusters, loadBalancers, cockroach);
+    const addons = new AddonManager(clusters.clusters.map((c) => ({ client: c.client, flavour: c.spec.dns ?? 'kubeadm' })));
+    return new World(clusters, loadBalancers, cockroach, addons);
   }
 
   private constructor(
     public readonly clusters: SimulatedClusters,
     public readonly loadBalancers: StandInLoadBalancerController,
     public readonly cockroach: CockroachModel,
+    /** GKE's and AKS's addon manager (re-creates and reconciles their DNS ConfigMaps). */
+    public readonly addons: AddonManager,
   ) {}
+
+  /** Waits (bounded) until `check` holds; a timeout names the clusters' state and the controllers' errors. */
+  public async waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+    try {
+      await this.clusters.waitFor(what, check, timeoutMs);
+    } catch (error) {
+      const errors = [...this.cockroach.errors.map((e) => `model: ${e}`), ...this.loadBalancers.errors.map((e) => `load balancers: ${e}`)];
+      throw new Error(`${(error as Error).message}${errors.length > 0 ? `\n${errors.join('\n')}` : ''}`);
+    }
+  }
 
   /** Stops the controllers first, then every process. */
   public async stop(): Promise<void> {
-    await Promise.allSettled([this.loadBalancers.stop(), this.cockroach.stop()]);
+    await Promise.allSettled([this.loadBalancers.stop(), this.cockroach.stop(), this.addons.stop()]);
     await this.clusters.stop();
   }
 }

@@ -49,7 +49,7 @@ const POD_STATUS_COMMON = `
       phase: Running
       startTime: {{ $now | Quote }}`;
 
-function podRunningStage(name: string, ownerCel: string, ready: boolean): string {
+function podRunningStage(name: string, owners: { operator: 'In' | 'NotIn'; kinds: readonly string[] }, ready: boolean): string {
   const status = ready ? 'True' : 'False';
   return `apiVersion: kwok.x-k8s.io/v1alpha1
 kind: Stage
@@ -69,9 +69,10 @@ spec:
       - 'Pending'
     - key: '.spec.nodeName'
       operator: 'Exists'
-    - cel:
-        expression: >-
-          ${ownerCel}
+    - key: '.metadata.ownerReferences.[].kind'
+      operator: '${owners.operator}'
+      values:
+${owners.kinds.map((k) => `      - '${k}'`).join('\n')}
   next:
     statusTemplate: |
       {{ $now := Now }}
@@ -102,7 +103,6 @@ spec:
 `;
 }
 
-const OWNED_BY = (kind: string) => `has(self.metadata.ownerReferences) && self.metadata.ownerReferences.exists(o, o.kind == '${kind}')`;
 
 /** Writes kwok's configuration file for one cluster and returns its path. */
 export function writeKwokConfig(dir: string, podCidr: string): string {
@@ -114,13 +114,20 @@ kind: KwokConfiguration
 options:
   cidr: ${podCidr}
   manageAllNodes: true
-  serverAddress: ""`,
+  serverAddress: ""
+  podPlayStageParallelism: 4
+  nodePlayStageParallelism: 4
+  nodeLeaseParallelism: 4
+  podsOnNodeSyncParallelism: 1
+  enablePodsOnNodeSyncListPager: true
+  enablePodsOnNodeSyncStreamWatch: false`,
     kwokStage('node/fast/node-initialize.yaml'),
     kwokStage('node/heartbeat/node-heartbeat.yaml'),
     kwokStage('pod/fast/pod-delete.yaml'),
-    podRunningStage('crosscluster-database-pod-running', OWNED_BY('StatefulSet'), false),
-    podRunningStage('crosscluster-job-pod-running', OWNED_BY('Job'), true),
-    podRunningStage('crosscluster-other-pod-ready', `!(${OWNED_BY('StatefulSet')}) && !(${OWNED_BY('Job')})`, true),
+    podRunningStage('crosscluster-database-pod-running', { operator: 'In', kinds: ['StatefulSet'] }, false),
+    podRunningStage('crosscluster-job-pod-running', { operator: 'In', kinds: ['Job'] }, true),
+    // Every pod here has an owner (ReplicaSet, StatefulSet or Job).
+    podRunningStage('crosscluster-other-pod-ready', { operator: 'NotIn', kinds: ['StatefulSet', 'Job'] }, true),
     kwokStage('volume/fast/pvc-provision.yaml').replace(/kwok-volume/g, 'standard'),
     kwokStage('volume/fast/pv-bind.yaml').replace(/kwok-volume/g, 'standard'),
     kwokStage('volume/fast/pv-delete.yaml').replace(/kwok-volume/g, 'standard'),

@@ -35,6 +35,8 @@ export interface LoadBalancerRecord {
 /** The stand-in controller; `stop()` ends its loop. */
 export class StandInLoadBalancerController {
   public readonly records: LoadBalancerRecord[] = [];
+  /** The last errors of the loop (bounded), for failure messages. */
+  public readonly errors: string[] = [];
   private readonly firstSeen = new Map<string, number>();
   private readonly decided = new Map<string, string>();
   private readonly next = new Map<string, number>();
@@ -62,8 +64,10 @@ export class StandInLoadBalancerController {
       for (const cluster of this.clusters) {
         try {
           await this.reconcile(cluster);
-        } catch {
-          // The API server may be restarting or gone at teardown; the next round retries.
+        } catch (error) {
+          // The API server may be restarting or gone at teardown; the next round retries. Kept for failure messages.
+          this.errors.push(`${cluster.name}: ${String(error).slice(0, 500)}`);
+          this.errors.splice(0, Math.max(0, this.errors.length - 20));
         }
       }
       await new Promise((resolve) => setTimeout(resolve, this.pollMs));

@@ -156,3 +156,53 @@ function tenthAddress(cidr: string): string {
   octets[3] = 10;
   return octets.join('.');
 }
+
+/**
+ * The addon manager of GKE and AKS, as far as the DNS ConfigMaps go (kubernetes/cluster/addons/addon-manager):
+ * an object labelled `addonmanager.kubernetes.io/mode: EnsureExists` is re-created when it is missing and
+ * otherwise left to its users; one labelled `Reconcile` is put back to the shipped content whenever it differs.
+ * EKS runs no such loop (its add-on writes the ConfigMap on install and update only), nor does kubeadm.
+ */
+export class AddonManager {
+  private running = true;
+  private readonly loop: Promise<void>;
+
+  constructor(private readonly clusters: readonly { client: KubeClient; flavour: DnsFlavour }[], private readonly periodMs = 1_000) {
+    this.loop = this.run();
+  }
+
+  public async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  /** One pass over every cluster (also called by tests to make the reconcile happen now). */
+  public async reconcileOnce(): Promise<void> {
+    for (const { client, flavour } of this.clusters) {
+      if (flavour !== 'gke-kube-dns' && flavour !== 'aks-coredns') continue;
+      const manager = dnsFieldManager(flavour);
+      for (const [name, data] of Object.entries(shippedDnsConfigMaps(flavour))) {
+        const reconcile = flavour === 'aks-coredns' && name === 'coredns';
+        const path = resourcePath('v1', 'configmaps', NS, name);
+        const live = await client.find(path);
+        const object = {
+          apiVersion: 'v1', kind: 'ConfigMap',
+          metadata: { name, namespace: NS, labels: { 'addonmanager.kubernetes.io/mode': reconcile ? 'Reconcile' : 'EnsureExists' } },
+          data,
+        };
+        if (!live) {
+          await client.request('POST', `${resourcePath('v1', 'configmaps', NS)}?fieldManager=${manager}`, object);
+        } else if (reconcile && JSON.stringify(live.data ?? {}) !== JSON.stringify(data)) {
+          await client.request('PUT', `${path}?fieldManager=${manager}`, { ...object, metadata: { ...object.metadata, resourceVersion: live.metadata.resourceVersion } });
+        }
+      }
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      await this.reconcileOnce().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, this.periodMs));
+    }
+  }
+}

@@ -3,6 +3,7 @@
 // kube-scheduler, plus kwok, which fakes the kubelets: node heartbeats, pod status, volumes.
 // Every server listens on its own 127.<run>.0.x address (chosen from the process id, so two runs on
 // one machine do not collide); every wait is bounded; `stop()` stops every process, also on failure.
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { KubeClient, KubeEndpoint } from './kube-client';
@@ -62,8 +63,9 @@ export class SimulatedClusters {
       await instance.boot(specs);
       return instance;
     } catch (error) {
+      const logs = specs.map((s) => instance.logs(s.name)).join('\n');
       await instance.stop();
-      throw error;
+      throw new Error(`${(error as Error).message}\n${logs}`);
     }
   }
 
@@ -141,10 +143,12 @@ export class SimulatedClusters {
           `--service-account-private-key-file=${path.join(dir, 'sa.key')}`,
           `--root-ca-file=${path.join(pki, 'ca.crt')}`,
           `--service-cluster-ip-range=${spec.serviceCidr}`,
-          // The node-lifecycle controller would evict pods of a fake node that misses a heartbeat.
-          '--controllers=*,-nodelifecycle,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller',
+          // The node-lifecycle controller stays: it lifts the not-ready taint new nodes get at admission
+          // (kwok's heartbeats keep the fake nodes Ready well inside the grace period).
+          '--controllers=*,-nodeipam',
+          '--node-monitor-grace-period=120s',
           '--concurrent-statefulset-syncs=5',
-          '-v=1',
+          '-v=0',
         ]),
         this.processes.start(`${spec.name}/kube-scheduler`, tool('kube-scheduler'), [
           `--kubeconfig=${kubeconfigPath}`,
@@ -153,7 +157,7 @@ export class SimulatedClusters {
           '--leader-elect=false',
           '--bind-address=127.0.0.1',
           '--secure-port=0',
-          '-v=1',
+          '-v=0',
         ]),
         this.processes.start(`${spec.name}/kwok`, tool('kwok'), [
           `--kubeconfig=${kubeconfigPath}`,
@@ -212,7 +216,7 @@ export class SimulatedClusters {
       '--endpoint-reconciler-type=none',
       '--allow-privileged=false',
       '--profiling=false',
-      '-v=1',
+      '-v=0',
     ]);
   }
 
@@ -263,13 +267,13 @@ export class SimulatedClusters {
       reclaimPolicy: 'Delete',
       volumeBindingMode: 'Immediate',
     });
-    await waitFor(`nodes of ${spec.name} Ready`, async () => {
+    await this.waitFor(`nodes of ${spec.name} Ready`, async () => {
       const nodes = await client.list('/api/v1/nodes');
       return nodes.length === host && nodes.every((n) => n.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
-    }, { timeoutMs: 60_000 });
-    await waitFor(`the default ServiceAccount and kube-root-ca.crt of ${spec.name}`, async () =>
+    }, 60_000);
+    await this.waitFor(`the default ServiceAccount and kube-root-ca.crt of ${spec.name}`, async () =>
       Boolean(await client.find('/api/v1/namespaces/default/serviceaccounts/default')) &&
-      Boolean(await client.find('/api/v1/namespaces/kube-system/configmaps/kube-root-ca.crt')), { timeoutMs: 60_000 });
+      Boolean(await client.find('/api/v1/namespaces/kube-system/configmaps/kube-root-ca.crt')), 60_000);
     await installManagedDns(cluster, spec.dns ?? 'kubeadm');
   }
 
@@ -280,16 +284,34 @@ export class SimulatedClusters {
     });
   }
 
-  /** Waits until `check` holds, naming the cluster logs on failure. */
+  /** Waits until `check` holds; on timeout the error carries what every cluster's workloads look like. */
   public async waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const deaths = this.deaths();
       if (deaths.length > 0) throw new Error(`${what}: a control-plane process died:\n${deaths.join('\n')}`);
       if (await check().catch(() => false)) return;
-      if (Date.now() > deadline) throw new Error(`${what}: not true within ${timeoutMs} ms`);
+      if (Date.now() > deadline) {
+        const states = await Promise.all(this.started.map((c) => this.diagnose(c.name).catch((e) => `${c.name}: ${e}`)));
+        throw new Error(`${what}: not true within ${timeoutMs} ms\n${states.join('\n')}`);
+      }
       await sleep(200);
     }
+  }
+
+  /** A short account of one cluster's workloads outside kube-system: pods, claims, Jobs and warnings. */
+  public async diagnose(name: string): Promise<string> {
+    const client = this.cluster(name).client;
+    const outside = (o: { metadata: { namespace?: string } }) => o.metadata.namespace !== 'kube-system';
+    const pods = (await client.list('/api/v1/pods')).filter(outside).map((p) =>
+      `  pod ${p.metadata.namespace}/${p.metadata.name} ${p.status?.phase} node=${p.spec?.nodeName ?? '-'} ready=${p.status?.conditions?.find((c: any) => c.type === 'Ready')?.status ?? '-'}` +
+      `${p.status?.conditions?.find((c: any) => c.type === 'PodScheduled' && c.status === 'False')?.message ? ` unschedulable: ${p.status.conditions.find((c: any) => c.type === 'PodScheduled').message}` : ''}`);
+    const claims = (await client.list('/api/v1/persistentvolumeclaims')).map((c) => `  pvc ${c.metadata.namespace}/${c.metadata.name} ${c.status?.phase} class=${c.spec?.storageClassName}`);
+    const jobs = (await client.list('/apis/batch/v1/jobs')).map((j) => `  job ${j.metadata.namespace}/${j.metadata.name} active=${j.status?.active ?? 0} succeeded=${j.status?.succeeded ?? 0} failed=${j.status?.failed ?? 0}`);
+    const sets = (await client.list('/apis/apps/v1/statefulsets')).map((s) => `  sts ${s.metadata.namespace}/${s.metadata.name} replicas=${s.status?.replicas ?? 0}/${s.spec?.replicas} ready=${s.status?.readyReplicas ?? 0}`);
+    const warnings = (await client.list('/api/v1/events')).filter((e) => e.type === 'Warning').slice(-15)
+      .map((e) => `  warning ${e.involvedObject?.kind}/${e.involvedObject?.namespace ?? ''}/${e.involvedObject?.name}: ${e.reason} ${String(e.message).slice(0, 300)}`);
+    return [`cluster ${name}:`, ...sets, ...jobs, ...pods, ...claims, ...warnings].join('\n');
   }
 }
 
@@ -305,7 +327,8 @@ async function generateServingCert(pki: string, dir: string, ip: string): Promis
   const ext = path.join(dir, 'serving.ext');
   fs.writeFileSync(ext, `subjectAltName=IP:${ip},DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n`);
   await runOk('openssl', ['x509', '-req', '-in', csr, '-CA', path.join(pki, 'ca.crt'), '-CAkey', path.join(pki, 'ca.key'),
-    '-CAcreateserial', '-days', '2', '-extfile', ext, '-out', path.join(dir, 'serving.crt')]);
+    // A serial of its own per certificate: -CAcreateserial races when certificates are made in parallel.
+    '-set_serial', `0x${randomBytes(12).toString('hex')}`, '-days', '2', '-extfile', ext, '-out', path.join(dir, 'serving.crt')]);
   await runOk('openssl', ['genrsa', '-out', path.join(dir, 'sa.key'), '2048']);
 }
 

@@ -29,12 +29,13 @@ export function tool(name: ClusterTool): string {
 export function kwokStageDir(): string {
   const dir = path.join(TOOLS_HOME, 'kwok-stages');
   if (!fs.existsSync(dir)) throw new Error(`kwok stages missing in ${dir}: run scripts/cluster-setup.sh`);
-  return dir;
+  return fs.realpathSync(dir);
 }
 
 /** The cert-manager CRDs the setup script copied from the cert-manager module. */
 export function certManagerCrdDir(): string {
   const dir = path.join(TOOLS_HOME, 'cert-manager-crds');
   if (!fs.existsSync(dir)) throw new Error(`cert-manager CRDs missing in ${dir}: run scripts/cluster-setup.sh`);
-  return dir;
+  // kubectl does not descend into a symlinked directory.
+  return fs.realpathSync(dir);
 }
