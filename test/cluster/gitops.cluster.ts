@@ -1,9 +1,11 @@
 // The cdk8s GitOps example on real API servers, exactly as docs/cdk8s.md tells a user: synthesize
 // with the cdk8s CLI, provision the CA, `kubectl apply --server-side` every file; then re-apply,
 // scale up, add a cluster and tear down, checking what the real controllers do.
+import { X509Certificate } from 'crypto';
 import * as fs from 'fs';
+import { checkServerIdentity } from 'tls';
 import * as path from 'path';
-import { applyFile, cdk8sSynth, installCertManagerCrds, objectsOf, provisionSharedCa, synthInto } from './support/gitops';
+import { applyFile, cdk8sSynth, objectsOf, provisionSharedCa, synthInto } from './support/gitops';
 import { KubeResource, resourcePath } from './support/kube-client';
 import { snapshotManagedDns } from './support/managed-dns';
 import { World } from './support/harness';
@@ -109,7 +111,7 @@ describe('the gitops example, applied as docs/cdk8s.md says', () => {
   test('synth with the cdk8s CLI, install the prerequisites, apply every file: all accepted', async () => {
     files = await cdk8sSynth('gitops', path.join(work, 'dist'));
     expect(Object.keys(files)).toEqual(names.flatMap((n) => [`${n}-dns.k8s.yaml`, `${n}.k8s.yaml`]).sort());
-    for (const name of names) await installCertManagerCrds(world.clusters, name);
+    for (const name of names) await world.installCertManager(name);
     await provisionSharedCa(world.clusters, work, Object.fromEntries(topology.clusters.map((c) => [c.name, namespaceOf(c)])));
     await applyAll(path.join(work, 'dist'), names);
   });
@@ -134,6 +136,29 @@ describe('the gitops example, applied as docs/cdk8s.md says', () => {
       return true;
     });
     expect(world.loadBalancers.refusals()).toEqual([]);
+  });
+
+  test('the real cert-manager issues every node certificate; it verifies against the CA and covers every join and advertise address', async () => {
+    for (const c of topology.clusters) {
+      const client = world.clusters.cluster(c.name).client;
+      const ns = namespaceOf(c);
+      await world.waitFor(`certificates of ${c.name} Ready`, async () => {
+        const certs = await client.list(resourcePath('cert-manager.io/v1', 'certificates', ns));
+        return certs.length === 2 && certs.every((x) => x.status?.conditions?.some((k: any) => k.type === 'Ready' && k.status === 'True'));
+      }, 120_000);
+      const secret = await client.get(resourcePath('v1', 'secrets', ns, 'cockroachdb-node'));
+      const pem = Buffer.from(secret.data['tls.crt'], 'base64').toString('utf8');
+      const ca = Buffer.from(secret.data['ca.crt'], 'base64').toString('utf8');
+      const cert = new X509Certificate(pem);
+      expect(cert.verify(new X509Certificate(ca).publicKey)).toBe(true);
+      const topologyMap = await client.get(resourcePath('v1', 'configmaps', ns, 'cockroachdb-topology'));
+      const advertised = Object.entries(topologyMap.data as Record<string, string>).filter(([k]) => k.startsWith('advertise-host.')).map(([, v]) => v);
+      const joins = (topologyMap.data.join as string).split(',').map((j) => j.replace(/:\d+$/, '')).filter((h) => h.endsWith(`.${ns}.svc.cluster.local`));
+      for (const host of [...advertised, ...joins]) {
+        // Node's RFC 6125 check (a wildcard covers one label) on the certificate cert-manager issued.
+        expect([host, checkServerIdentity(host, cert.toLegacyObject() as any)]).toEqual([host, undefined]);
+      }
+    }
   });
 
   test('a second apply of the same files changes no object (generation and resourceVersion stay)', async () => {
@@ -167,7 +192,7 @@ describe('the gitops example, applied as docs/cdk8s.md says', () => {
     const props = { ...grown, networking: (await import('crosscluster/cdk8s')).Networking.dnsChain({ ...topology.networking.dnsChain, dnsAddresses }) };
     const dir = path.join(work, 'dist-grown');
     synthInto(dir, (app) => build(app, props));
-    await installCertManagerCrds(world.clusters, EXTRA.name);
+    await world.installCertManager(EXTRA.name);
     await provisionSharedCa(world.clusters, path.join(work, 'extra-ca'), { [EXTRA.name]: namespaceOf(EXTRA) });
     await applyAll(dir, [...names, EXTRA.name]);
     await world.waitFor('5 pods in the scaled cluster and 3 in the new one', async () =>

@@ -7,7 +7,7 @@ import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { KubeResource } from './kube-client';
 import { SimulatedClusters } from './simulated-clusters';
-import { certManagerCrdDir, tool } from './tools';
+import { tool } from './tools';
 import { ROOT, run, runOk, RunResult } from '../../e2e/support/processes';
 
 /** The files of one synth, by file name. */
@@ -46,14 +46,6 @@ export function objectsOf(yamlText: string): KubeResource[] {
 /** `kubectl apply --server-side -f <file>` (what the docs say), optionally with extra flags. */
 export function applyFile(clusters: SimulatedClusters, cluster: string, file: string, extra: readonly string[] = []): Promise<RunResult> {
   return clusters.kubectl(cluster, ['apply', '--server-side', ...extra, '-f', file], { timeoutMs: 120_000 });
-}
-
-/** Installs cert-manager's CRDs (from the cert-manager module) into one cluster. */
-export async function installCertManagerCrds(clusters: SimulatedClusters, cluster: string): Promise<void> {
-  const result = await clusters.kubectl(cluster, ['apply', '--server-side', '-f', certManagerCrdDir()], { timeoutMs: 120_000 });
-  if (result.code !== 0) throw new Error(`installing the cert-manager CRDs failed:\n${result.stderr}`);
-  await clusters.waitFor(`cert-manager CRDs established in ${cluster}`, async () =>
-    (await clusters.kubectl(cluster, ['wait', '--for=condition=Established', '--timeout=30s', 'crd/certificates.cert-manager.io', 'crd/issuers.cert-manager.io'])).code === 0);
 }
 
 /**

@@ -4,6 +4,7 @@ import { CockroachModel } from './cockroach-model';
 import { KubeResource } from './kube-client';
 import { AdmitLoadBalancer, requestedIp, StandInLoadBalancerController } from './load-balancer-controller';
 import { AddonManager } from './managed-dns';
+import { installCertManagerCrds, startCertManager } from './cert-manager';
 import { SimulatedClusters, SimulatedClusterSpec } from './simulated-clusters';
 
 /** A cluster of the world: the simulated cluster and the cloud rules its load balancers meet. */
@@ -59,6 +60,13 @@ export class World {
       const errors = [...this.cockroach.errors.map((e) => `model: ${e}`), ...this.loadBalancers.errors.map((e) => `load balancers: ${e}`)];
       throw new Error(`${(error as Error).message}${errors.length > 0 ? `\n${errors.join('\n')}` : ''}`);
     }
+  }
+
+  /** Installs cert-manager into one cluster: its CRDs (real kubectl) and its controller (a process of the suite). */
+  public async installCertManager(cluster: string): Promise<void> {
+    const { kubeconfigPath } = this.clusters.cluster(cluster);
+    await installCertManagerCrds(kubeconfigPath);
+    await startCertManager({ kubeconfig: kubeconfigPath, group: this.clusters.processes, name: `${cluster}/cert-manager`, verbosity: 1 });
   }
 
   /** Stops the controllers first, then every process. */

@@ -70,7 +70,8 @@ export class SimulatedClusters {
   }
 
   public readonly dir = tempDir('cluster');
-  private readonly processes = new ProcessGroup();
+  /** Every process of the suite; `stop()` stops them all (also ones added later, such as cert-manager). */
+  public readonly processes = new ProcessGroup();
   private readonly started: SimulatedCluster[] = [];
   private readonly perCluster = new Map<string, ManagedProcess[]>();
 
