@@ -7,6 +7,7 @@ import {
   RECORDER_TOKEN_DIR,
 } from './job-scripts';
 import { KubeObject } from './kube-object';
+import { TOPOLOGY_DIR } from './scripts';
 import { commonLabels } from './labels';
 import { certsMount, certsVolume, containerSecurityContext, fixedResources, jobImage, podSecurityContext } from './pod-parts';
 import { lifecycleNames } from '../core/lifecycle';
@@ -100,21 +101,29 @@ export function renderDecommission(plan: DeploymentPlan, cluster: ClusterPlan): 
   const ns = cluster.namespace;
   const resultFile = `${RESULT_DIR}/decommissioned-from`;
   const fromOrdinal = cluster.decommissionOrdinals[0];
-  // A retiring cluster loses every node, so its Job talks to a cluster that stays (the join list
-  // holds only those); a scale-down talks to pod 0, which is never decommissioned.
-  const connection: Connection = cluster.retiring
-    ? { sqlHost: hostPort(hostOfJoin(plan.joinAddresses[0]), COCKROACH_PORT), rpcHost: plan.joinAddresses[0], secure: plan.tls.secure }
-    : { sqlHost: hostPort(cluster.pods[0].fqdn, COCKROACH_PORT), rpcHost: hostPort(cluster.pods[0].fqdn, plan.rpcPort), secure: plan.tls.secure };
+  // A retiring cluster loses every node, so its Job talks to a cluster that stays (through the
+  // join list, which holds only those); a scale-down talks to pod 0, which is never decommissioned.
+  const connection: Connection = {
+    sqlHost: hostPort(cluster.pods[0].fqdn, COCKROACH_PORT),
+    rpcHost: hostPort(cluster.pods[0].fqdn, plan.rpcPort),
+    secure: plan.tls.secure,
+  };
   const dropped = cluster.retiring && plan.droppedRegions.includes(cluster.region)
     ? { region: cluster.region, databases: plan.cockroach.databases } : undefined;
   const script = decommissionScript(connection, {
-    addresses: cluster.decommissionOrdinals.map((o) => hostPort(cluster.pods[o].advertiseHost, plan.rpcPort)),
+    pods: cluster.decommissionOrdinals.map((o) => cluster.pods[o].name),
+    topologyDir: TOPOLOGY_DIR,
+    rpcPort: plan.rpcPort,
+    viaJoinList: cluster.retiring,
     fromOrdinal,
     resultFile,
     droppedRegion: dropped,
   });
   const decommissioner = { ...cliContainer(plan, 'decommission', script) };
-  (decommissioner.volumeMounts as unknown[]).push({ name: 'result', mountPath: RESULT_DIR });
+  (decommissioner.volumeMounts as unknown[]).push(
+    { name: 'result', mountPath: RESULT_DIR },
+    { name: 'topology', mountPath: TOPOLOGY_DIR, readOnly: true },
+  );
   const guard = plan.cockroach.scaleDownGuard;
   const recorder = {
     name: 'record',
@@ -143,6 +152,7 @@ export function renderDecommission(plan: DeploymentPlan, cluster: ClusterPlan): 
       volumes: [
         ...(plan.tls.secure ? [certsVolume(plan, cluster, false)] : []),
         { name: 'result', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
+        { name: 'topology', configMap: { name: cluster.names.topologyConfigMap } },
         ...(guard ? [{
           name: 'api-token',
           projected: {
@@ -181,9 +191,4 @@ export function renderDecommission(plan: DeploymentPlan, cluster: ClusterPlan): 
     ...rbac,
     job,
   ];
-}
-
-function hostOfJoin(entry: string): string {
-  const bracketed = /^\[(.*)\]:\d+$/.exec(entry);
-  return bracketed ? bracketed[1] : entry.replace(/:\d+$/, '');
 }

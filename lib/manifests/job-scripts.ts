@@ -4,6 +4,7 @@
 // with a stub `cockroach` on PATH (test/manifests/job-scripts.test.ts).
 import { CERTS_DIR } from './scripts';
 import { quoteIdentifier } from '../core/multi-region-sql';
+import { COCKROACH_PORT as COCKROACH_SQL_PORT } from '../core/topology';
 
 /** How a script reaches the cluster. */
 export interface Connection {
@@ -165,8 +166,21 @@ export const DECOMMISSION_ATTEMPTS = 360;
 
 /** What the decommission script removes and where it writes the result. */
 export interface DecommissionTarget {
-  /** `host:port` advertise addresses of the nodes to decommission. */
-  readonly addresses: readonly string[];
+  /**
+   * The pods whose nodes are decommissioned. Their advertise addresses are read at run time from
+   * the mounted topology ConfigMap (`advertise-host.<pod>`), so the Job does not depend on addresses.
+   */
+  readonly pods: readonly string[];
+  /** Where the topology ConfigMap is mounted. */
+  readonly topologyDir: string;
+  /** The RPC port nodes advertise. */
+  readonly rpcPort: number;
+  /**
+   * Connect through the first join entry rather than `Connection` (a retiring cluster loses every
+   * node; the join list holds only clusters that stay).
+   * @default false
+   */
+  readonly viaJoinList?: boolean;
   /** The lowest decommissioned ordinal, written to `resultFile` once verified. */
   readonly fromOrdinal: number;
   /** File the verified result goes to (an emptyDir shared with the recorder). */
@@ -184,7 +198,23 @@ export interface DecommissionTarget {
  * {@link DECOMMISSION_ATTEMPTS} checks.
  */
 export function decommissionScript(c: Connection, target: DecommissionTarget): string {
-  const lines = [...prelude(c), `targets=(${target.addresses.map(shellQuote).join(' ')})`];
+  const lines = [
+    ...prelude(c),
+    // host:port as cockroach prints addresses: IPv6 in brackets.
+    `host_port() { case "$1" in *:*) printf '[%s]:%s' "$1" "$2" ;; *) printf '%s:%s' "$1" "$2" ;; esac; }`,
+    'targets=()',
+    `for pod in ${target.pods.map(shellQuote).join(' ')}; do`,
+    `  host="$(cat ${shellQuote(target.topologyDir)}/advertise-host."$pod")" || { echo "no advertise address for $pod in the topology ConfigMap" >&2; exit 1; }`,
+    `  targets+=("$(host_port "$host" ${target.rpcPort})")`,
+    'done',
+  ];
+  if (target.viaJoinList) {
+    lines.push(
+      `join="$(cat ${shellQuote(target.topologyDir)}/join)"`,
+      'rpc_host="${join%%,*}"',
+      `sql_host="\${rpc_host%:*}:${COCKROACH_SQL_PORT}"`,
+    );
+  }
   if (target.droppedRegion) {
     const { region, databases } = target.droppedRegion;
     const query = databases.map((db) =>

@@ -180,11 +180,17 @@ describe('upgrade: finalization', () => {
 
 describe('decommission', () => {
   const dir = () => stubs.dir;
-  const targets = ['cockroachdb-3.cockroachdb.ns.svc.cluster.local:26257', 'cockroachdb-4.cockroachdb.ns.svc.cluster.local:26257'];
-  const script = (extra: Partial<Parameters<typeof decommissionScript>[1]> = {}) => fast(decommissionScript(
-    { ...CONN, rpcHost: 'cockroachdb-0.cockroachdb.ns.svc.cluster.local:26257' },
-    { addresses: targets, fromOrdinal: 3, resultFile: path.join(dir(), 'result'), ...extra },
-  ));
+  const script = (extra: Partial<Parameters<typeof decommissionScript>[1]> = {}) => {
+    // The topology ConfigMap as mounted: each pod's advertise host, and the join list.
+    const topology = path.join(dir(), 'topology');
+    fs.mkdirSync(topology, { recursive: true });
+    for (const i of [0, 1, 2, 3, 4]) fs.writeFileSync(path.join(topology, `advertise-host.cockroachdb-${i}`), `cockroachdb-${i}.cockroachdb.ns.svc.cluster.local`);
+    fs.writeFileSync(path.join(topology, 'join'), 'db-0.other.example:26257,db-1.other.example:26257');
+    return fast(decommissionScript(
+      { ...CONN, rpcHost: 'cockroachdb-0.cockroachdb.ns.svc.cluster.local:26257' },
+      { pods: ['cockroachdb-3', 'cockroachdb-4'], topologyDir: topology, rpcPort: 26257, fromOrdinal: 3, resultFile: path.join(dir(), 'result'), ...extra },
+    ));
+  };
   /** `node status --all --decommission` from nodes.tsv; `node status <id> --decommission` with replicas from replicas.<id>. */
   const statusHandler = (sqlCases = '', decommission = 'echo "decommission $*"') => [
     'respond() {',
@@ -263,8 +269,11 @@ describe('decommission', () => {
       '      *"SHOW REGIONS FROM DATABASE"*) n=$(( $(cat "$STATE/checks" 2>/dev/null || echo 0) + 1 )); echo $n > "$STATE/checks"',
       '        if [ $n -le 2 ]; then printf \'count\\n1\\n\'; else printf \'count\\n0\\n\'; fi ;;',
     ].join('\n')));
-    const r = stubs.run(script({ droppedRegion: { region: 'eu-west-1', databases: ['defaultdb', 'app'] } }));
+    const r = stubs.run(script({ viaJoinList: true, droppedRegion: { region: 'eu-west-1', databases: ['defaultdb', 'app'] } }));
     expect(r.status).toBe(0);
+    // A retiring cluster loses all its nodes: the Job talks to the first join entry, a cluster that stays.
+    expect(stubs.calls('cockroach').filter((c) => c.startsWith('node decommission')).every((c) => c.endsWith('--host=db-0.other.example:26257'))).toBe(true);
+    expect(stubs.calls('cockroach')[0]).toContain('--host=db-0.other.example:26257');
     expect(r.stdout).toContain('region eu-west-1 is still a region of 1 database(s)');
     const calls = stubs.calls('cockroach');
     const lastCheck = calls.map((c, i) => (c.includes('SHOW REGIONS') ? i : -1)).reduce((a, b) => Math.max(a, b));
