@@ -111,6 +111,9 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
     super('crosscluster:index:MultiRegionCockroach', name, {}, opts);
 
     const timeouts = { create: args.initTimeout ?? '30m', update: args.initTimeout ?? '30m' };
+    // The composed components place Services, DNS and certificates, which no day-2 field changes;
+    // they check a topology without the database options, so they get the clusters without those fields.
+    const componentClusters = args.clusters.map(({ version: _v, scaleDownTo: _s, retiring: _r, ...cluster }) => cluster);
     const providerOf = (i: number) => args.clusters[i].provider;
     const resources: Record<string, pulumi.CustomResource[]> = {};
     const namespaces: Record<string, pulumi.Resource> = {};
@@ -129,7 +132,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
     const lbOptions = args.networking.perPodLoadBalancers;
     if (lbOptions) {
       this.loadBalancers = new PerPodLoadBalancers(`${name}-lb`, {
-        clusters: args.clusters,
+        clusters: componentClusters,
         name: args.name,
         addresses: { ...lbOptions.addresses, ...args.podAddresses },
         internal: lbOptions.internal,
@@ -142,7 +145,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
     const dnsOptions = args.networking.dnsChain;
     if (dnsOptions) {
       this.dnsChain = new DnsChain(`${name}-dns`, {
-        clusters: args.clusters,
+        clusters: componentClusters,
         dnsAddresses: { ...dnsOptions.dnsAddresses, ...args.dnsAddresses },
         internal: dnsOptions.internal,
         tcpOnlyClusters: dnsOptions.tcpOnlyClusters,
@@ -159,7 +162,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
 
     const certs = skeleton.tls.secure
       ? new ClusterCerts(`${name}-certs`, {
-        clusters: args.clusters,
+        clusters: componentClusters,
         tls: skeleton.tls,
         networking: topology.networking,
         name: args.name,
