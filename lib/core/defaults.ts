@@ -12,6 +12,10 @@ export const COCKROACH_DEFAULTS = {
   database: 'defaultdb',
   terminationGracePeriodSeconds: 300,
   localityImage: 'curlimages/curl:8.11.1',
+  zoneSpread: 'DoNotSchedule',
+  livenessProbe: false,
+  separateSqlPort: false,
+  scaleDownGuard: true,
 } as const;
 
 /** Fills every default; `firstCluster` is the init cluster and `regionOf` finds its region. */
@@ -37,5 +41,14 @@ export function resolveCockroachOptions(
     terminationGracePeriodSeconds:
       options.terminationGracePeriodSeconds ?? COCKROACH_DEFAULTS.terminationGracePeriodSeconds,
     localityImage: options.localityImage ?? COCKROACH_DEFAULTS.localityImage,
+    databases: options.databases ?? [options.database ?? COCKROACH_DEFAULTS.database],
+    upgrade: options.upgrade,
+    zoneSpread: options.zoneSpread ?? COCKROACH_DEFAULTS.zoneSpread,
+    livenessProbe: options.livenessProbe ?? COCKROACH_DEFAULTS.livenessProbe,
+    separateSqlPort: options.separateSqlPort ?? COCKROACH_DEFAULTS.separateSqlPort,
+    walFailover: options.walFailover,
+    encryptionAtRest: options.encryptionAtRest,
+    logConfig: options.logConfig,
+    scaleDownGuard: options.scaleDownGuard ?? COCKROACH_DEFAULTS.scaleDownGuard,
   };
 }

@@ -13,7 +13,10 @@ export type { Problem } from './problems';
 export { isCoveredBySans } from './sans';
 export type { SanPlan } from './sans';
 export { Tls } from './tls';
-export type { CertManagerTlsOptions, ExistingCaOptions, GeneratedTlsOptions, KeyAlgorithm, TlsKind } from './tls';
-export { COCKROACH_HTTP_PORT, COCKROACH_PORT, DEFAULT_CLUSTER_DOMAIN } from './topology';
-export type { Cloud, ClusterDnsKind, ClusterSpec, CockroachOptions, ResolvedCockroachOptions, SurvivalGoal } from './topology';
+export type { CertManagerTlsOptions, ExistingCaOptions, GeneratedTlsOptions, KeyAlgorithm, TlsKind, TrustBundle } from './tls';
+export { COCKROACH_HTTP_PORT, COCKROACH_PORT, COCKROACH_RPC_PORT, DEFAULT_CLUSTER_DOMAIN } from './topology';
+export type {
+  Cloud, ClusterDnsKind, ClusterSpec, CockroachOptions, EncryptionAtRestOptions, ResolvedCockroachOptions, SurvivalGoal, UpgradeOptions,
+  WalFailoverOptions, ZoneSpread,
+} from './topology';
 export { findTopologyProblems, validateTopology } from './validation';

@@ -12,3 +12,5 @@ export * from './tls';
 export * from './topology';
 export * from './validation';
 export * from './generated-tls';
+export * from './lifecycle';
+export * from './lifecycle-validation';

@@ -1,5 +1,6 @@
 import { resolveCockroachOptions } from './defaults';
 import { Engine, TopologyInput } from './input';
+import { clusterVersionOf, decommissionOrdinals, droppedRegions, planUpgrade, remainingNodes, UpgradePlan } from './lifecycle';
 import { localityPrefix } from './locality';
 import { multiRegionSql } from './multi-region-sql';
 import {
@@ -9,7 +10,7 @@ import { Networking, PodAddress, toPodAddress } from './networking';
 import { Problem, throwIfProblems } from './problems';
 import { hostPort, SanPlan, toSanPlan } from './sans';
 import { Tls } from './tls';
-import { Cloud, ClusterDnsKind, COCKROACH_PORT, ResolvedCockroachOptions } from './topology';
+import { Cloud, ClusterDnsKind, COCKROACH_PORT, COCKROACH_RPC_PORT, ResolvedCockroachOptions } from './topology';
 import { findTopologyProblems } from './validation';
 
 /** Addresses an engine learned at deploy time (Pulumi: load-balancer outputs), as plain strings. */
@@ -88,6 +89,14 @@ export interface ClusterPlan {
   readonly podCidrs: readonly string[];
   readonly serviceCidrs: readonly string[];
   readonly nodeCidrs: readonly string[];
+  /** The CockroachDB version (image tag) this cluster runs; differs between clusters during a staged upgrade. */
+  readonly version: string;
+  /** Ordinals whose nodes are decommissioned (scale-down or retiring), ascending; empty when none. */
+  readonly decommissionOrdinals: readonly number[];
+  /** The replicas once the decommission is done (`nodes` when nothing is decommissioned). */
+  readonly remainingNodes: number;
+  /** The cluster's region is being removed: dropped from the databases, every node decommissioned. */
+  readonly retiring: boolean;
 }
 
 /** The whole deployment: what every engine renders and checks. */
@@ -98,8 +107,14 @@ export interface DeploymentPlan {
   readonly cockroach: ResolvedCockroachOptions;
   readonly networking: Networking;
   readonly tls: Tls;
-  /** `ALTER DATABASE ...` statements matching the locality regions. */
+  /** `ALTER DATABASE ...` statements matching the locality regions, every managed database, each idempotent. */
   readonly multiRegionSql: readonly string[];
+  /** The staged upgrade in progress, if any. */
+  readonly upgrade?: UpgradePlan;
+  /** Regions of retiring clusters that the multi-region SQL drops. */
+  readonly droppedRegions: readonly string[];
+  /** The port peers dial for inter-node RPC: 26257, or 26258 with separate SQL and RPC listeners. */
+  readonly rpcPort: number;
 }
 
 /** How many pods of each cluster go into the join list. */
@@ -180,23 +195,34 @@ export function planDeployment(input: TopologyInput, options: PlanOptions = {}):
       podCidrs: spec.podCidrs ?? [],
       serviceCidrs: spec.serviceCidrs ?? [],
       nodeCidrs: spec.nodeCidrs ?? [],
+      version: clusterVersionOf(spec, cockroach.version, cockroach.upgrade),
+      decommissionOrdinals: decommissionOrdinals(spec),
+      remainingNodes: remainingNodes(spec),
+      retiring: spec.retiring === true,
     };
   });
   throwIfProblems(problems);
 
+  const rpcPort = cockroach.separateSqlPort ? COCKROACH_RPC_PORT : COCKROACH_PORT;
+  const dropped = droppedRegions(input.clusters);
   return {
     clusters,
-    joinAddresses: joinList(clusters),
+    // Nodes on their way out are no entry point: a retiring cluster's pods, and pods being decommissioned.
+    joinAddresses: joinList(clusters.map((c) => ({ pods: c.pods.slice(0, c.remainingNodes) })), rpcPort),
     cockroach,
     networking: input.networking,
     tls: input.tls,
-    multiRegionSql: multiRegionSql(cockroach.database, cockroach.primaryRegion, clusters.map((c) => c.region), cockroach.survivalGoal),
+    multiRegionSql: cockroach.databases.flatMap((db) =>
+      multiRegionSql(db, cockroach.primaryRegion, clusters.map((c) => c.region), cockroach.survivalGoal, dropped)),
+    upgrade: planUpgrade(input.clusters, cockroach.version, cockroach.upgrade),
+    droppedRegions: dropped,
+    rpcPort,
   };
 }
 
 /** The join list: the first min(3, nodes) pods of every cluster, in cluster order. */
-export function joinList(clusters: readonly Pick<ClusterPlan, 'pods'>[]): string[] {
-  return clusters.flatMap((c) => c.pods.slice(0, JOIN_PODS_PER_CLUSTER).map((p) => hostPort(p.advertiseHost, COCKROACH_PORT)));
+export function joinList(clusters: readonly Pick<ClusterPlan, 'pods'>[], port: number = COCKROACH_PORT): string[] {
+  return clusters.flatMap((c) => c.pods.slice(0, JOIN_PODS_PER_CLUSTER).map((p) => hostPort(p.advertiseHost, port)));
 }
 
 /**

@@ -17,10 +17,26 @@ export interface CertManagerTlsOptions {
    */
   readonly duration?: string;
   /**
-   * How long before expiry cert-manager renews (Go duration).
+   * How long before expiry cert-manager renews (Go duration); shorter than `duration`. The renewed
+   * Secret reaches the running nodes within minutes and is reloaded without a restart.
    * @default '720h'
    */
   readonly renewBefore?: string;
+  /**
+   * Trust the CA certificates of this ConfigMap (in every database namespace; e.g. written by a
+   * trust-manager `Bundle`) instead of the issuing CA alone. During a CA rotation it holds the old
+   * and the new CA until every node has a certificate of the new one (docs/day-2.md).
+   * @default - the issuing CA (the `ca.crt` cert-manager writes into each Secret)
+   */
+  readonly trustBundle?: TrustBundle;
+}
+
+/** A ConfigMap with the PEM bundle of every CA the nodes trust. */
+export interface TrustBundle {
+  /** The ConfigMap's name. */
+  readonly configMapName: string;
+  /** Its key holding the PEM bundle. @default 'ca.crt' */
+  readonly key?: string;
 }
 
 /** Key algorithm of generated certificates. */
@@ -44,7 +60,9 @@ export interface GeneratedTlsOptions {
    */
   readonly validityHours?: number;
   /**
-   * Renew a certificate this many hours before it expires (on the next `pulumi up`).
+   * Renew a certificate this many hours before it expires (on the next `pulumi up` after that
+   * moment); less than `validityHours`. The new Secret reaches the running nodes and is reloaded
+   * without a restart.
    * @default 720
    */
   readonly earlyRenewalHours?: number;
@@ -59,6 +77,13 @@ export interface ExistingCaOptions<T = string> extends GeneratedTlsOptions {
   readonly caCertPem: T;
   /** PEM of the CA private key (pass it as a secret). */
   readonly caKeyPem: T;
+  /**
+   * More CA certificates every node trusts besides `caCertPem`, for a CA rotation: first the new CA
+   * here while still signing with the old one, then sign with the new one and keep the old one
+   * here, then drop it (docs/day-2.md).
+   * @default []
+   */
+  readonly additionalTrustedCaPems?: readonly T[];
 }
 
 /** The TLS strategy kinds. */

@@ -44,6 +44,27 @@ export interface ClusterSpec {
   readonly serviceCidrs?: readonly string[];
   /** Node (VPC subnet) CIDR blocks; checked disjoint from every other block. @default [] */
   readonly nodeCidrs?: readonly string[];
+  /**
+   * This cluster's CockroachDB version during a staged upgrade: the clusters not yet rolled keep
+   * `upgrade.from`, the rolled ones the new `version`. Only with `upgrade`; see docs/day-2.md.
+   * @default - the deployment's `version`
+   */
+  readonly version?: string;
+  /**
+   * Scale down safely: decommission every node at or above this ordinal (the highest ordinals),
+   * verified (no replicas left, membership decommissioned), before their pods and volumes go.
+   * GitOps: commit this first, lower `nodes` to the same number once the Job has completed.
+   * Pulumi: the StatefulSet is scaled to this number in the same `up`, after the decommission Job.
+   * @default - no node is decommissioned
+   */
+  readonly scaleDownTo?: number;
+  /**
+   * Remove this cluster's region: its region is dropped from the managed databases, then every
+   * node of the cluster is decommissioned, and the other clusters stop joining through it. Remove
+   * the cluster from the topology once its decommission Job has completed.
+   * @default false
+   */
+  readonly retiring?: boolean;
 }
 
 /** What the database must survive; `region` needs at least three regions. */
@@ -114,22 +135,116 @@ export interface CockroachOptions {
    */
   readonly terminationGracePeriodSeconds?: number;
   /**
-   * Image of the init container that reads the node's zone label for the locality.
-   * It needs `sh` and `curl`.
+   * Image of the init container that reads the node's zone label for the locality, and of the
+   * container that records a verified decommission for the scale-down guard. It needs `sh` and `curl`.
    * @default 'curlimages/curl:8.11.1'
    */
   readonly localityImage?: string;
+  /**
+   * The databases the multi-region Job makes multi-region (created when missing).
+   * @default - [database]
+   */
+  readonly databases?: readonly string[];
+  /**
+   * A major-version (or patch) upgrade in progress: see {@link UpgradeOptions} and docs/day-2.md.
+   * @default - no upgrade in progress
+   */
+  readonly upgrade?: UpgradeOptions;
+  /**
+   * How pods spread over zones: `DoNotSchedule` (the operator's default) keeps a zone from
+   * holding more than its share of replicas; `ScheduleAnyway` prefers spreading but never blocks.
+   * @default 'DoNotSchedule'
+   */
+  readonly zoneSpread?: ZoneSpread;
+  /**
+   * A liveness probe on `/health`. Cockroach Labs advises against one in production: a node that is
+   * busy but alive gets killed. A startup probe guards slow starts either way.
+   * @default false
+   */
+  readonly livenessProbe?: boolean;
+  /**
+   * Separate listeners: SQL clients on 26257 (`--sql-addr`), inter-node RPC on 26258
+   * (`--listen-addr`), as the operator does; the join list then dials 26258.
+   * @default false
+   */
+  readonly separateSqlPort?: boolean;
+  /**
+   * WAL failover to a second volume per node, so a stalled data disk does not stall writes
+   * (`--wal-failover=path=...`). A StatefulSet's volume templates are immutable: choose it at creation.
+   * @default - no WAL failover
+   */
+  readonly walFailover?: WalFailoverOptions;
+  /**
+   * Encryption at rest with a store key from a Secret you provision in every namespace
+   * (`--enterprise-encryption`); the key never appears in the manifests.
+   * @default - not encrypted
+   */
+  readonly encryptionAtRest?: EncryptionAtRestOptions;
+  /**
+   * CockroachDB's logging configuration (YAML, as for `--log-config-file`), written to a ConfigMap.
+   * @default - `--logtostderr`
+   */
+  readonly logConfig?: string;
+  /**
+   * The in-cluster scale-down guard: a `ValidatingAdmissionPolicy` (Kubernetes >= 1.30) that refuses
+   * lowering a StatefulSet's replicas below what its decommission Job verified, whatever applies it.
+   * @default true
+   */
+  readonly scaleDownGuard?: boolean;
+}
+
+/** How pods spread over zones. */
+export type ZoneSpread = 'DoNotSchedule' | 'ScheduleAnyway';
+
+/** A staged upgrade: clusters move from `from` to the deployment `version` one at a time. */
+export interface UpgradeOptions {
+  /** The version every node ran before this upgrade, e.g. `'v25.2.4'`. */
+  readonly from: string;
+  /**
+   * Finalize: reset `cluster.preserve_downgrade_option` so the new version's features turn on (no
+   * downgrade after that). Only once every cluster runs `version`.
+   * @default false
+   */
+  readonly finalize?: boolean;
+}
+
+/** Options of WAL failover. */
+export interface WalFailoverOptions {
+  /** Size of the failover volume. @default '25Gi' */
+  readonly size?: string;
+  /** StorageClass of the failover volume, ideally another disk type than the data volume. @default - the cluster's default */
+  readonly storageClass?: string;
+}
+
+/** Options of encryption at rest. */
+export interface EncryptionAtRestOptions {
+  /** The Secret (in every database namespace) holding the store key, e.g. from `cockroach gen encryption-key`. */
+  readonly secretName: string;
+  /** The Secret key with the active store key. @default 'store.key' */
+  readonly key?: string;
+  /**
+   * The Secret key with the previous store key, while rotating; `plain` when the store was unencrypted.
+   * @default - 'plain'
+   */
+  readonly oldKey?: string;
 }
 
 /** Resolved CockroachDB options: every default filled in. */
-export type ResolvedCockroachOptions = Required<Omit<CockroachOptions, 'storageClass' | 'initCluster' | 'primaryRegion'>> & {
+export type ResolvedCockroachOptions = Required<Omit<CockroachOptions,
+'storageClass' | 'initCluster' | 'primaryRegion' | 'upgrade' | 'walFailover' | 'encryptionAtRest' | 'logConfig'>> & {
   readonly storageClass?: string;
+  readonly upgrade?: UpgradeOptions;
+  readonly walFailover?: WalFailoverOptions;
+  readonly encryptionAtRest?: EncryptionAtRestOptions;
+  readonly logConfig?: string;
   readonly initCluster: string;
   readonly primaryRegion: string;
 };
 
-/** The default SQL/RPC port. */
+/** The default SQL/RPC port (SQL only with `separateSqlPort`). */
 export const COCKROACH_PORT = 26257;
+/** The inter-node RPC port with `separateSqlPort`. */
+export const COCKROACH_RPC_PORT = 26258;
 /** The default HTTP (Admin UI, health, metrics) port. */
 export const COCKROACH_HTTP_PORT = 8080;
 /** Default cluster DNS domain. */

@@ -1,6 +1,7 @@
 import { checkDisjointCidrs, isIpAddress, LabelledCidr, parseCidr } from './cidr';
 import { COCKROACH_DEFAULTS } from './defaults';
 import { Engine, TopologyInput } from './input';
+import { findLifecycleProblems } from './lifecycle-validation';
 import { clusterDomainOf, dnsKindOf, namespaceOf, podFqdn, podName } from './naming';
 import { Networking, PodAddress, toPodAddress } from './networking';
 import { Problem, show, throwIfProblems } from './problems';
@@ -136,6 +137,7 @@ export function findTopologyProblems(input: TopologyInput, engine?: Engine): Pro
   }
   checkNetworking(input.networking, clusters, names, engine, add);
   checkTls(input.tls, engine, add);
+  problems.push(...findLifecycleProblems(input));
   return problems;
 }
 

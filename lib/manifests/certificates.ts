@@ -12,7 +12,7 @@ export const CERT_MANAGER_DEFAULTS = {
 } as const;
 
 /** cert-manager options with defaults filled in. */
-export function resolveCertManagerOptions(options: CertManagerTlsOptions): Required<CertManagerTlsOptions> {
+export function resolveCertManagerOptions(options: CertManagerTlsOptions): Required<Omit<CertManagerTlsOptions, 'trustBundle'>> & Pick<CertManagerTlsOptions, 'trustBundle'> {
   return { ...CERT_MANAGER_DEFAULTS, ...stripUndefined(options) };
 }
 

@@ -1,53 +1,34 @@
+import { renderDecommission, renderMultiRegionSqlJob, renderUpgradeJob } from './day-two-jobs';
+import { renderHashedJob } from './job';
 import { KubeObject } from './kube-object';
 import { commonLabels, selectorLabels } from './labels';
 import {
-  advertiseKey, CERTS_DIR, CERTS_SOURCE_DIR, copyCertsScript, DATA_DIR, initScript, LOCALITY_DIR, localityScript,
-  startScript, TOPOLOGY_DIR,
+  CERT_FILE_MODE, certsMount, certsVolume, cockroachImage, containerSecurityContext, fixedResources, jobImage, podSecurityContext,
+} from './pod-parts';
+import { renderScaleDownGuard } from './scale-down-guard';
+import {
+  advertiseKey, DATA_DIR, ENCRYPTION_DIR, initScript, LOCALITY_DIR, LOG_CONFIG_DIR, LOG_CONFIG_FILE, localityScript,
+  startScript, TOPOLOGY_DIR, WAL_FAILOVER_DIR,
 } from './scripts';
+import { lifecycleNames } from '../core/lifecycle';
 import { ZONE_LABEL } from '../core/locality';
 import { ClusterPlan, DeploymentPlan } from '../core/plan';
-import { COCKROACH_HTTP_PORT, COCKROACH_PORT } from '../core/topology';
+import { COCKROACH_HTTP_PORT, COCKROACH_PORT, COCKROACH_RPC_PORT } from '../core/topology';
 
-const RUN_AS = 1000;
-
-const PORTS = [
-  { name: 'grpc', port: COCKROACH_PORT, targetPort: 'grpc', protocol: 'TCP' },
-  { name: 'http', port: COCKROACH_HTTP_PORT, targetPort: 'http', protocol: 'TCP' },
-];
-
-/** Pod-level security: non-root, RuntimeDefault seccomp, files group-owned by the cockroach user. */
-function podSecurityContext(): Record<string, unknown> {
-  return {
-    runAsNonRoot: true,
-    runAsUser: RUN_AS,
-    runAsGroup: RUN_AS,
-    fsGroup: RUN_AS,
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
+/** The Service and container ports: one listener for SQL and RPC, or separate ones (SQL 26257, RPC 26258). */
+function servicePorts(plan: DeploymentPlan): Record<string, unknown>[] {
+  return plan.cockroach.separateSqlPort
+    ? [
+      { name: 'grpc', port: COCKROACH_RPC_PORT, targetPort: 'grpc', protocol: 'TCP' },
+      { name: 'sql', port: COCKROACH_PORT, targetPort: 'sql', protocol: 'TCP' },
+      { name: 'http', port: COCKROACH_HTTP_PORT, targetPort: 'http', protocol: 'TCP' },
+    ]
+    : [
+      { name: 'grpc', port: COCKROACH_PORT, targetPort: 'grpc', protocol: 'TCP' },
+      { name: 'http', port: COCKROACH_HTTP_PORT, targetPort: 'http', protocol: 'TCP' },
+    ];
 }
 
-/** Container-level security: no privilege escalation, no capabilities, read-only root. */
-function containerSecurityContext(): Record<string, unknown> {
-  return {
-    allowPrivilegeEscalation: false,
-    capabilities: { drop: ['ALL'] },
-    privileged: false,
-    readOnlyRootFilesystem: true,
-    runAsNonRoot: true,
-    runAsUser: RUN_AS,
-    runAsGroup: RUN_AS,
-  };
-}
-
-/** Requests = limits, so the pod is Guaranteed and the 25% cache arithmetic is exact. */
-function fixedResources(cpu: string, memory: string): Record<string, unknown> {
-  return { requests: { cpu, memory }, limits: { cpu, memory } };
-}
-
-/** The image reference, pinned to the version. */
-export function cockroachImage(plan: DeploymentPlan): string {
-  return `${plan.cockroach.image}:${plan.cockroach.version}`;
-}
 
 /** The topology ConfigMap: the join list, the locality tiers and each pod's advertise host. */
 export function renderTopologyConfigMap(plan: DeploymentPlan, cluster: ClusterPlan): KubeObject {
@@ -64,54 +45,23 @@ export function renderTopologyConfigMap(plan: DeploymentPlan, cluster: ClusterPl
   };
 }
 
-function certVolumes(cluster: ClusterPlan, withNodeCert: boolean): Record<string, unknown>[] {
-  const sources = [];
-  if (withNodeCert) {
-    sources.push({
-      secret: {
-        name: cluster.names.nodeSecret,
-        items: [
-          { key: 'ca.crt', path: 'ca.crt' },
-          { key: 'tls.crt', path: 'node.crt' },
-          { key: 'tls.key', path: 'node.key' },
-        ],
-      },
-    });
-  }
-  sources.push({
-    secret: {
-      name: cluster.names.clientSecret,
-      items: [
-        ...(withNodeCert ? [] : [{ key: 'ca.crt', path: 'ca.crt' }]),
-        { key: 'tls.crt', path: 'client.root.crt' },
-        { key: 'tls.key', path: 'client.root.key' },
-      ],
-    },
-  });
-  return [
-    { name: 'certs-source', projected: { defaultMode: 0o400, sources } },
-    { name: 'certs', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
-  ];
-}
-
-function copyCertsContainer(plan: DeploymentPlan): Record<string, unknown> {
-  return {
-    name: 'copy-certs',
-    image: cockroachImage(plan),
-    imagePullPolicy: 'IfNotPresent',
-    command: ['/bin/sh', '-c', copyCertsScript()],
-    resources: fixedResources('10m', '32Mi'),
-    securityContext: containerSecurityContext(),
-    volumeMounts: [
-      { name: 'certs-source', mountPath: CERTS_SOURCE_DIR, readOnly: true },
-      { name: 'certs', mountPath: CERTS_DIR },
-    ],
-  };
+/** Options of {@link renderStatefulSet}. */
+export interface StatefulSetRenderOptions {
+  /**
+   * Render the replicas the cluster keeps once its decommission is done. Pulumi does, creating the
+   * StatefulSet after the decommission Job; GitOps cannot order them, so it lowers `nodes` in a
+   * second commit.
+   * @default false
+   */
+  readonly afterDecommission?: boolean;
 }
 
 /** The StatefulSet. Its pod template depends on the options only, never on addresses or the set of clusters. */
-export function renderStatefulSet(plan: DeploymentPlan, cluster: ClusterPlan): KubeObject {
+export function renderStatefulSet(plan: DeploymentPlan, cluster: ClusterPlan, options: StatefulSetRenderOptions = {}): KubeObject {
   const secure = plan.tls.secure;
+  const o = plan.cockroach;
+  const names = lifecycleNames(o.name, cluster.namespace);
+  const scheme = secure ? 'HTTPS' : 'HTTP';
   const selector = selectorLabels(cluster);
   const { cpu, memory } = plan.cockroach;
   const affinity: Record<string, unknown> = {
@@ -143,7 +93,12 @@ export function renderStatefulSet(plan: DeploymentPlan, cluster: ClusterPlan): K
         ],
       },
     },
-    ...(secure ? certVolumes(cluster, true) : []),
+    ...(secure ? [certsVolume(plan, cluster, true)] : []),
+    ...(o.logConfig !== undefined ? [{ name: 'log-config', configMap: { name: names.logConfigMap } }] : []),
+    ...(o.encryptionAtRest ? [{
+      name: 'encryption-key',
+      secret: { secretName: o.encryptionAtRest.secretName, defaultMode: CERT_FILE_MODE },
+    }] : []),
   ];
   const initContainers: Record<string, unknown>[] = [
     {
@@ -159,17 +114,28 @@ export function renderStatefulSet(plan: DeploymentPlan, cluster: ClusterPlan): K
         { name: 'node-reader-token', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
       ],
     },
-    ...(secure ? [copyCertsContainer(plan)] : []),
   ];
+  const claim = (name: string, size: string, storageClass: string | undefined) => ({
+    metadata: { name, labels: selector },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: size } },
+      ...(storageClass ? { storageClassName: storageClass } : {}),
+    },
+  });
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
     metadata: { name: cluster.names.statefulSet, namespace: cluster.namespace, labels: commonLabels(cluster) },
     spec: {
       serviceName: cluster.names.headlessService,
-      replicas: cluster.nodes,
+      replicas: options.afterDecommission ? cluster.remainingNodes : cluster.nodes,
       podManagementPolicy: 'Parallel',
+      // One pod at a time within a cluster; the clusters roll one after the other (staged upgrade).
       updateStrategy: { type: 'RollingUpdate' },
+      // The guard lets replicas drop only below decommissioned nodes, whose volumes are then useless
+      // (a decommissioned node cannot rejoin): delete them. Without the guard, keep them.
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: o.scaleDownGuard ? 'Delete' : 'Retain' },
       selector: { matchLabels: selector },
       template: {
         metadata: { labels: commonLabels(cluster) },
@@ -180,38 +146,43 @@ export function renderStatefulSet(plan: DeploymentPlan, cluster: ClusterPlan): K
           securityContext: podSecurityContext(),
           affinity,
           topologySpreadConstraints: [
-            { maxSkew: 1, topologyKey: ZONE_LABEL, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
+            { maxSkew: 1, topologyKey: ZONE_LABEL, whenUnsatisfiable: o.zoneSpread, labelSelector: { matchLabels: selector } },
           ],
           initContainers,
           containers: [
             {
               name: 'cockroachdb',
-              image: cockroachImage(plan),
+              image: cockroachImage(plan, cluster),
               imagePullPolicy: 'IfNotPresent',
               command: ['/bin/bash', '-c', startScript(plan)],
-              ports: [
-                { name: 'grpc', containerPort: COCKROACH_PORT, protocol: 'TCP' },
-                { name: 'http', containerPort: COCKROACH_HTTP_PORT, protocol: 'TCP' },
-              ],
+              ports: servicePorts(plan).map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
               env: [
                 { name: 'COCKROACH_CHANNEL', value: 'kubernetes-multiregion' },
                 { name: 'GOMAXPROCS', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '1' } } },
                 { name: 'MEMORY_LIMIT_MIB', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '1Mi' } } },
               ],
               readinessProbe: {
-                httpGet: { path: '/health?ready=1', port: 'http', scheme: secure ? 'HTTPS' : 'HTTP' },
+                httpGet: { path: '/health?ready=1', port: 'http', scheme },
                 initialDelaySeconds: 10,
                 periodSeconds: 5,
                 failureThreshold: 2,
               },
-              // /health (not ?ready=1) answers before init and while draining; generous, so a busy node is not killed.
-              livenessProbe: {
-                httpGet: { path: '/health', port: 'http', scheme: secure ? 'HTTPS' : 'HTTP' },
-                initialDelaySeconds: 30,
+              // /health answers before init and while draining. Up to 10 minutes to start listening.
+              startupProbe: {
+                httpGet: { path: '/health', port: 'http', scheme },
                 periodSeconds: 10,
                 timeoutSeconds: 5,
-                failureThreshold: 6,
+                failureThreshold: 60,
               },
+              // Off by default, as Cockroach Labs advise: a busy node is alive and must not be killed.
+              ...(o.livenessProbe ? {
+                livenessProbe: {
+                  httpGet: { path: '/health', port: 'http', scheme },
+                  periodSeconds: 10,
+                  timeoutSeconds: 5,
+                  failureThreshold: 6,
+                },
+              } : {}),
               resources: fixedResources(cpu, memory),
               securityContext: containerSecurityContext(),
               volumeMounts: [
@@ -219,7 +190,10 @@ export function renderStatefulSet(plan: DeploymentPlan, cluster: ClusterPlan): K
                 { name: 'topology', mountPath: TOPOLOGY_DIR, readOnly: true },
                 { name: 'locality', mountPath: LOCALITY_DIR, readOnly: true },
                 { name: 'tmp', mountPath: '/tmp' },
-                ...(secure ? [{ name: 'certs', mountPath: CERTS_DIR, readOnly: true }] : []),
+                ...(secure ? [certsMount()] : []),
+                ...(o.walFailover ? [{ name: 'wal-failover', mountPath: WAL_FAILOVER_DIR }] : []),
+                ...(o.logConfig !== undefined ? [{ name: 'log-config', mountPath: LOG_CONFIG_DIR, readOnly: true }] : []),
+                ...(o.encryptionAtRest ? [{ name: 'encryption-key', mountPath: ENCRYPTION_DIR, readOnly: true }] : []),
               ],
             },
           ],
@@ -227,57 +201,61 @@ export function renderStatefulSet(plan: DeploymentPlan, cluster: ClusterPlan): K
         },
       },
       volumeClaimTemplates: [
-        {
-          metadata: { name: 'datadir', labels: selector },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            resources: { requests: { storage: plan.cockroach.storageSize } },
-            ...(plan.cockroach.storageClass ? { storageClassName: plan.cockroach.storageClass } : {}),
-          },
-        },
+        claim('datadir', o.storageSize, o.storageClass),
+        ...(o.walFailover ? [claim('wal-failover', o.walFailover.size ?? '25Gi', o.walFailover.storageClass)] : []),
       ],
     },
   };
 }
 
-/** The one Job that runs `cockroach init`, retrying until initialized (or already so). */
+/**
+ * The one Job that runs `cockroach init`, retrying until initialized (or already so). Named after
+ * a hash of its content, like every Job here: a new image is a new Job, never an immutable-field error.
+ */
 export function renderInitJob(plan: DeploymentPlan, cluster: ClusterPlan): KubeObject {
   const secure = plan.tls.secure;
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name: cluster.names.initJob, namespace: cluster.namespace, labels: commonLabels(cluster) },
-    spec: {
-      backoffLimit: 3,
-      activeDeadlineSeconds: 3600,
-      template: {
-        metadata: { labels: { ...commonLabels(cluster), 'app.kubernetes.io/component': 'init' } },
-        spec: {
-          restartPolicy: 'OnFailure',
-          serviceAccountName: cluster.names.serviceAccount,
-          automountServiceAccountToken: false,
-          securityContext: podSecurityContext(),
-          initContainers: secure ? [copyCertsContainer(plan)] : [],
-          containers: [
-            {
-              name: 'init',
-              image: cockroachImage(plan),
-              imagePullPolicy: 'IfNotPresent',
-              command: ['/bin/bash', '-c', initScript(plan, cluster)],
-              resources: fixedResources('100m', '128Mi'),
-              securityContext: containerSecurityContext(),
-              volumeMounts: secure ? [{ name: 'certs', mountPath: CERTS_DIR, readOnly: true }] : [],
-            },
-          ],
-          volumes: secure ? certVolumes(cluster, false) : [],
+  return renderHashedJob(plan.cockroach.name, cluster, {
+    purpose: 'init',
+    component: 'init',
+    podSpec: {
+      restartPolicy: 'OnFailure',
+      serviceAccountName: cluster.names.serviceAccount,
+      automountServiceAccountToken: false,
+      securityContext: podSecurityContext(),
+      containers: [
+        {
+          name: 'init',
+          image: jobImage(plan),
+          imagePullPolicy: 'IfNotPresent',
+          command: ['/bin/bash', '-c', initScript(plan, cluster)],
+          resources: fixedResources('100m', '128Mi'),
+          securityContext: containerSecurityContext(),
+          volumeMounts: secure ? [certsMount()] : [],
         },
-      },
+      ],
+      volumes: secure ? [certsVolume(plan, cluster, false)] : [],
     },
-  };
+    backoffLimit: 3,
+    activeDeadlineSeconds: 3600,
+  });
 }
 
-/** Every database object of one cluster, Namespace first. */
-export function renderDatabase(plan: DeploymentPlan, cluster: ClusterPlan): KubeObject[] {
+/** The ConfigMap with CockroachDB's log configuration, when one is given. */
+function renderLogConfig(plan: DeploymentPlan, cluster: ClusterPlan): KubeObject[] {
+  if (plan.cockroach.logConfig === undefined) return [];
+  return [{
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: lifecycleNames(plan.cockroach.name, cluster.namespace).logConfigMap, namespace: cluster.namespace, labels: commonLabels(cluster) },
+    data: { [LOG_CONFIG_FILE]: plan.cockroach.logConfig },
+  }];
+}
+
+/**
+ * Every database object of one cluster, Namespace first, then configuration, the StatefulSet, and
+ * the Jobs: init and multi-region SQL (init cluster), the upgrade step, the decommission.
+ */
+export function renderDatabase(plan: DeploymentPlan, cluster: ClusterPlan, options: StatefulSetRenderOptions = {}): KubeObject[] {
   const labels = commonLabels(cluster);
   const ns = cluster.namespace;
   const objects: KubeObject[] = [
@@ -321,17 +299,19 @@ export function renderDatabase(plan: DeploymentPlan, cluster: ClusterPlan): Kube
         // Peers must resolve pods before they are ready: nothing is ready before init.
         publishNotReadyAddresses: true,
         selector: selectorLabels(cluster),
-        ports: PORTS,
+        ports: servicePorts(plan),
       },
     },
     {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: cluster.names.publicService, namespace: ns, labels },
-      spec: { type: 'ClusterIP', selector: selectorLabels(cluster), ports: PORTS },
+      spec: { type: 'ClusterIP', selector: selectorLabels(cluster), ports: servicePorts(plan) },
     },
     renderTopologyConfigMap(plan, cluster),
-    renderStatefulSet(plan, cluster),
+    ...renderLogConfig(plan, cluster),
+    ...renderScaleDownGuard(plan, cluster),
+    renderStatefulSet(plan, cluster, options),
     {
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
@@ -340,5 +320,7 @@ export function renderDatabase(plan: DeploymentPlan, cluster: ClusterPlan): Kube
     },
   ];
   if (cluster.runsInit) objects.push(renderInitJob(plan, cluster));
+  for (const job of [renderMultiRegionSqlJob(plan, cluster), renderUpgradeJob(plan, cluster)]) if (job) objects.push(job);
+  objects.push(...renderDecommission(plan, cluster));
   return objects;
 }

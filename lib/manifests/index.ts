@@ -12,3 +12,8 @@ export * from './secrets';
 export * from './address-dependence';
 export * from './dns-patch';
 export * from './pending-load-balancers';
+export * from './day-two-jobs';
+export * from './job';
+export * from './job-scripts';
+export * from './pod-parts';
+export * from './scale-down-guard';

@@ -1,16 +1,29 @@
 import { ClusterPlan, DeploymentPlan } from '../core/plan';
-import { COCKROACH_HTTP_PORT, COCKROACH_PORT } from '../core/topology';
+import { COCKROACH_HTTP_PORT, COCKROACH_PORT, COCKROACH_RPC_PORT } from '../core/topology';
 
 /** Where the pod finds what the ConfigMap says: the join list, the locality and its own address. */
 export const TOPOLOGY_DIR = '/cockroach/topology';
 /** Where the locality init container writes the node's zone. */
 export const LOCALITY_DIR = '/cockroach/locality';
-/** Where cockroach reads its certificates (copied here with mode 0400). */
+/**
+ * Where the certificate Secrets are mounted, with cockroach's file names and mode 0440: the kubelet
+ * owns the files as root with the pod's fsGroup as group, which cockroach accepts for keys (owned
+ * by root and by the process's group, at most 0740: cockroach `pkg/security` checkFilePermissions).
+ * The kubelet updates the files in place when a Secret changes; the reloader sends SIGHUP.
+ */
 export const CERTS_DIR = '/cockroach/cockroach-certs';
-/** Where the certificate Secrets are projected with cockroach's file names. */
-export const CERTS_SOURCE_DIR = '/cockroach/certs-source';
 /** The data directory (the PVC). */
 export const DATA_DIR = '/cockroach/cockroach-data';
+/** The WAL failover volume. */
+export const WAL_FAILOVER_DIR = '/cockroach/cockroach-wal-failover';
+/** Where the encryption-at-rest key Secret is mounted. */
+export const ENCRYPTION_DIR = '/cockroach/encryption';
+/** Where the log configuration ConfigMap is mounted. */
+export const LOG_CONFIG_DIR = '/cockroach/log-config';
+/** The log configuration's file name. */
+export const LOG_CONFIG_FILE = 'logs.yaml';
+/** Seconds between two checks of the mounted certificates. */
+export const CERT_RELOAD_SECONDS = 10;
 
 /** ConfigMap key with a pod's advertise host. */
 export function advertiseKey(podName: string): string {
@@ -22,15 +35,52 @@ function quote(value: string): string {
 }
 
 /**
+ * The certificate reloader: a bash loop that runs beside cockroach in its own container and sends
+ * it SIGHUP when the mounted certificates change (cockroach then reloads its node, client and CA
+ * certificates without restarting). It compares `cksum` of the files, which the kubelet replaces
+ * atomically through the `..data` symlink. Defines `reload_certs <pid>`.
+ */
+export function certReloaderFunction(): string[] {
+  return [
+    `cert_signature() { cksum ${CERTS_DIR}/*.crt ${CERTS_DIR}/*.key 2>/dev/null || true; }`,
+    'reload_certs() {',
+    '  local last current',
+    '  last="$(cert_signature)"',
+    '  while :; do',
+    `    sleep ${CERT_RELOAD_SECONDS}`,
+    '    current="$(cert_signature)"',
+    '    if [ -n "$current" ] && [ "$current" != "$last" ]; then',
+    `      echo "crosscluster: certificates in ${CERTS_DIR} changed; SIGHUP to cockroach (pid $1) reloads them" >&2`,
+    '      kill -HUP "$1" 2>/dev/null || return 0',
+    '      last="$current"',
+    '    fi',
+    '  done',
+    '}',
+  ];
+}
+
+/**
  * The start command. Everything that depends on addresses or on the set of clusters is read from
  * the mounted ConfigMap, so the pod template is the same whatever the topology: scaling a cluster
  * or adding one changes ConfigMap data only and restarts no pod.
  */
 export function startScript(plan: DeploymentPlan): string {
   const secure = plan.tls.secure;
-  const extra = plan.cockroach.extraStartFlags.map(quote).join(' ');
+  const o = plan.cockroach;
+  const extra = o.extraStartFlags.map(quote).join(' ');
+  const listen = o.separateSqlPort
+    ? ` --listen-addr=:${COCKROACH_RPC_PORT} --sql-addr=:${COCKROACH_PORT} --advertise-sql-addr="$(sql_address "$advertise")"`
+    : ` --listen-addr=:${COCKROACH_PORT}`;
+  const logging = o.logConfig !== undefined ? ` --log-config-file=${LOG_CONFIG_DIR}/${LOG_CONFIG_FILE}` : ' --logtostderr';
+  const wal = o.walFailover ? ` --wal-failover=path=${WAL_FAILOVER_DIR}` : '';
+  const encryption = o.encryptionAtRest
+    ? ` --enterprise-encryption=path=${DATA_DIR},key=${ENCRYPTION_DIR}/${o.encryptionAtRest.key ?? 'store.key'},old-key=` +
+      (o.encryptionAtRest.oldKey ? `${ENCRYPTION_DIR}/${o.encryptionAtRest.oldKey}` : 'plain')
+    : '';
   return [
     'set -eu',
+    ...(secure ? certReloaderFunction() : []),
+    ...(o.separateSqlPort ? [`sql_address() { case "$1" in *:*) printf '[%s]:${COCKROACH_PORT}' "$1" ;; *) printf '%s:${COCKROACH_PORT}' "$1" ;; esac; }`] : []),
     'pod="$(hostname)"',
     `advertise_file="${TOPOLOGY_DIR}/advertise-host.\${pod}"`,
     'if [ ! -s "$advertise_file" ]; then',
@@ -40,13 +90,17 @@ export function startScript(plan: DeploymentPlan): string {
     'locality="$(cat ' + `${TOPOLOGY_DIR}/locality)"`,
     `zone="$(cat ${LOCALITY_DIR}/zone 2>/dev/null || true)"`,
     'if [ -n "$zone" ]; then locality="${locality},zone=${zone}"; fi',
-    'exec /cockroach/cockroach start --logtostderr' +
+    'advertise="$(cat "$advertise_file")"',
+    // exec keeps this shell's pid, so the reloader started here signals cockroach itself.
+    ...(secure ? ['reload_certs "$$" &'] : []),
+    'exec cockroach start' + logging +
       (secure ? ` --certs-dir=${CERTS_DIR}` : ' --insecure') +
-      ' --advertise-host="$(cat "$advertise_file")"' +
-      ` --listen-addr=:${COCKROACH_PORT} --http-addr=:${COCKROACH_HTTP_PORT}` +
+      ' --advertise-host="$advertise"' +
+      `${listen} --http-addr=:${COCKROACH_HTTP_PORT}` +
       ` --join="$(cat ${TOPOLOGY_DIR}/join)"` +
       ' --locality="$locality"' +
       ' --cache="$((MEMORY_LIMIT_MIB / 4))MiB" --max-sql-memory="$((MEMORY_LIMIT_MIB / 4))MiB"' +
+      wal + encryption +
       (extra ? ` ${extra}` : ''),
   ].join('\n');
 }
@@ -68,11 +122,6 @@ export function localityScript(): string {
   ].join('\n');
 }
 
-/** Copies the projected certificates and makes the keys 0400, as cockroach insists (fsGroup adds group bits). */
-export function copyCertsScript(): string {
-  return `cp -L ${CERTS_SOURCE_DIR}/* ${CERTS_DIR}/ && chmod 0400 ${CERTS_DIR}/*`;
-}
-
 /** How many times the init Job tries `cockroach init` before it fails. */
 export const INIT_ATTEMPTS = 60;
 
@@ -81,12 +130,12 @@ export const INIT_ATTEMPTS = 60;
  * cluster was already initialized: idempotent, and bounded.
  */
 export function initScript(plan: DeploymentPlan, cluster: ClusterPlan): string {
-  const host = `${cluster.pods[0].fqdn}:${COCKROACH_PORT}`;
+  const host = `${cluster.pods[0].fqdn}:${plan.rpcPort}`;
   const security = plan.tls.secure ? `--certs-dir=${CERTS_DIR}` : '--insecure';
   return [
     'set -u',
     `for attempt in $(seq 1 ${INIT_ATTEMPTS}); do`,
-    `  if output="$(/cockroach/cockroach init ${security} --host=${host} 2>&1)"; then echo "$output"; exit 0; fi`,
+    `  if output="$(cockroach init ${security} --host=${host} 2>&1)"; then echo "$output"; exit 0; fi`,
     '  echo "attempt ${attempt}: ${output}"',
     '  case "$output" in *"already been initialized"*) exit 0 ;; esac',
     '  sleep 10',

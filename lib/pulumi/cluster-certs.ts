@@ -141,6 +141,12 @@ export class ClusterCerts extends pulumi.ComponentResource {
         planDeployment(topology, { resolved: { podAddresses: podAddresses as Record<string, string[]> } }))
       : pulumi.output(skeleton);
 
+    // What every node trusts: the signing CA, plus the other CA of a rotation in progress.
+    const extraCas = (certTls.options as ExistingCaOptions<pulumi.Input<string>>).additionalTrustedCaPems ?? [];
+    const trustedCas = extraCas.length === 0
+      ? caCertPem
+      : pulumi.all([caCertPem, ...extraCas]).apply((pems) => pems.map((pem) => pem.trimEnd()).join('\n') + '\n');
+
     const client = newKey(`${name}-client-root-key`, options.algorithm, child);
     const clientCsr = new tls.CertRequest(`${name}-client-root-csr`, {
       privateKeyPem: client.keyPem,
@@ -177,8 +183,8 @@ export class ClusterCerts extends pulumi.ComponentResource {
         dependsOn: args.namespaces?.[cluster.name] ? [args.namespaces[cluster.name]] : [],
       };
       secrets[cluster.name] = [
-        renderTlsSecret(cluster, cluster.names.nodeSecret, { caCrt: caCertPem, tlsCrt: nodeCertPem, tlsKey: node.keyPem }),
-        renderTlsSecret(cluster, cluster.names.clientSecret, { caCrt: caCertPem, tlsCrt: this.clientCertPem, tlsKey: client.keyPem }),
+        renderTlsSecret(cluster, cluster.names.nodeSecret, { caCrt: trustedCas, tlsCrt: nodeCertPem, tlsKey: node.keyPem }),
+        renderTlsSecret(cluster, cluster.names.clientSecret, { caCrt: trustedCas, tlsCrt: this.clientCertPem, tlsKey: client.keyPem }),
       ].map((object) => registerKubeObject(`${name}-${cluster.name}-${object.metadata.name}`, { skeleton: object }, secretOpts) as k8s.core.v1.Secret);
     });
     this.caCertPem = caCertPem;

@@ -13,6 +13,11 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   'v1/Secret': (n, a, o) => new k8s.core.v1.Secret(n, a, o),
   'rbac.authorization.k8s.io/v1/ClusterRole': (n, a, o) => new k8s.rbac.v1.ClusterRole(n, a, o),
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': (n, a, o) => new k8s.rbac.v1.ClusterRoleBinding(n, a, o),
+  'rbac.authorization.k8s.io/v1/Role': (n, a, o) => new k8s.rbac.v1.Role(n, a, o),
+  'rbac.authorization.k8s.io/v1/RoleBinding': (n, a, o) => new k8s.rbac.v1.RoleBinding(n, a, o),
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': (n, a, o) => new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(n, a, o),
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': (n, a, o) =>
+    new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(n, a, o),
   'apps/v1/StatefulSet': (n, a, o) => new k8s.apps.v1.StatefulSet(n, a, o),
   'policy/v1/PodDisruptionBudget': (n, a, o) => new k8s.policy.v1.PodDisruptionBudget(n, a, o),
   'batch/v1/Job': (n, a, o) => new k8s.batch.v1.Job(n, a, o),

@@ -9,7 +9,7 @@ import { PerPodLoadBalancers } from './per-pod-load-balancers';
 import { validatePulumiTopology } from './validation';
 import { TopologyInput } from '../core/input';
 import { Networking } from '../core/networking';
-import { DeploymentPlan, planDeployment } from '../core/plan';
+import { ClusterPlan, DeploymentPlan, planDeployment } from '../core/plan';
 import { Tls } from '../core/tls';
 import { CockroachOptions } from '../core/topology';
 import { addressDependentObjects, clusterObjectKey } from '../manifests/address-dependence';
@@ -97,6 +97,11 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
   public readonly resources: Readonly<Record<string, readonly pulumi.CustomResource[]>>;
   /** The one Job that runs `cockroach init`. */
   public readonly initJob: k8s.batch.v1.Job;
+  /**
+   * Per cluster name, its Jobs: init and multi-region SQL (init cluster), the upgrade step, the
+   * decommission. Each is named after a hash of its content, so a change is a new Job.
+   */
+  public readonly jobs: Readonly<Record<string, readonly k8s.batch.v1.Job[]>>;
 
   constructor(name: string, args: MultiRegionCockroachArgs, opts?: pulumi.ComponentResourceOptions) {
     const topology = toTopology(args);
@@ -106,10 +111,13 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
     super('crosscluster:index:MultiRegionCockroach', name, {}, opts);
 
     const timeouts = { create: args.initTimeout ?? '30m', update: args.initTimeout ?? '30m' };
+    // The composed components place Services, DNS and certificates, which no day-2 field changes;
+    // they check a topology without the database options, so they get the clusters without those fields.
+    const componentClusters = args.clusters.map(({ version: _v, scaleDownTo: _s, retiring: _r, ...cluster }) => cluster);
     const providerOf = (i: number) => args.clusters[i].provider;
     const resources: Record<string, pulumi.CustomResource[]> = {};
     const namespaces: Record<string, pulumi.Resource> = {};
-    const database = skeleton.clusters.map((cluster) => renderDatabase(skeleton, cluster));
+    const database = skeleton.clusters.map((cluster) => renderDatabase(skeleton, cluster, AFTER_DECOMMISSION));
 
     // Namespaces first: the load balancers and the Secrets go into them.
     skeleton.clusters.forEach((cluster, i) => {
@@ -124,7 +132,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
     const lbOptions = args.networking.perPodLoadBalancers;
     if (lbOptions) {
       this.loadBalancers = new PerPodLoadBalancers(`${name}-lb`, {
-        clusters: args.clusters,
+        clusters: componentClusters,
         name: args.name,
         addresses: { ...lbOptions.addresses, ...args.podAddresses },
         internal: lbOptions.internal,
@@ -137,7 +145,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
     const dnsOptions = args.networking.dnsChain;
     if (dnsOptions) {
       this.dnsChain = new DnsChain(`${name}-dns`, {
-        clusters: args.clusters,
+        clusters: componentClusters,
         dnsAddresses: { ...dnsOptions.dnsAddresses, ...args.dnsAddresses },
         internal: dnsOptions.internal,
         tcpOnlyClusters: dnsOptions.tcpOnlyClusters,
@@ -150,11 +158,11 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
       : pulumi.output(planDeployment(topology, { engine: 'pulumi', placeholders: true }));
 
     // Rendered once per resolved plan; each address-dependent object looks itself up by key.
-    const liveDatabase = live.apply((p) => p.clusters.map((c) => new Map(renderDatabase(p, c).map((o) => [objectKey(o), o]))));
+    const liveDatabase = live.apply((p) => p.clusters.map((c) => new Map(renderDatabase(p, c, AFTER_DECOMMISSION).map((o) => [objectKey(o), o]))));
 
     const certs = skeleton.tls.secure
       ? new ClusterCerts(`${name}-certs`, {
-        clusters: args.clusters,
+        clusters: componentClusters,
         tls: skeleton.tls,
         networking: topology.networking,
         name: args.name,
@@ -166,52 +174,74 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
 
     const statefulSets: pulumi.Resource[] = [];
     const configs: pulumi.Resource[] = [];
-    let initJob: k8s.batch.v1.Job | undefined;
-    skeleton.clusters.forEach((cluster, i) => {
-      const secrets = certs ? [...certs.secrets[cluster.name]] : [];
-      const clusterConfigs: pulumi.Resource[] = [namespaces[cluster.name]];
-      for (const object of database[i]) {
-        // The Namespace is registered already; the init Job last, once every cluster's StatefulSet exists.
-        if (object.kind === 'Namespace' || object.kind === 'Job') continue;
-        const source = {
-          skeleton: object,
-          live: dependent.has(clusterObjectKey(cluster.name, object))
-            ? liveDatabase.apply((r) => findDatabaseObject(r[i], objectKey(object))) : undefined,
-          engineAnnotations: object.kind === 'StatefulSet' ? SKIP_AWAIT : undefined,
-        };
-        const resourceOpts: pulumi.CustomResourceOptions = {
-          parent: this,
-          provider: providerOf(i),
-          deleteBeforeReplace: true,
-          dependsOn: dependenciesOf(object, namespaces[cluster.name], clusterConfigs, secrets),
-          ...(object.kind === 'Service' ? { customTimeouts: timeouts } : {}),
-        };
-        const resource = registerKubeObject(`${name}-${cluster.name}-${object.metadata.name}`, source, resourceOpts);
-        resources[cluster.name].push(resource);
-        if (CONFIG_KINDS.has(object.kind)) {
-          clusterConfigs.push(resource);
-          configs.push(resource);
-        }
-        if (object.kind === 'StatefulSet') statefulSets.push(resource);
-      }
+    const allSecrets = certs ? Object.values(certs.secrets).flat() : [];
+    const jobs: Record<string, k8s.batch.v1.Job[]> = {};
+    const clusterConfigs: Record<string, pulumi.Resource[]> = {};
+    const sourceOf = (i: number, cluster: ClusterPlan, object: KubeObject) => ({
+      skeleton: object,
+      live: dependent.has(clusterObjectKey(cluster.name, object))
+        ? liveDatabase.apply((r) => findDatabaseObject(r[i], objectKey(object))) : undefined,
+      engineAnnotations: object.kind === 'StatefulSet' ? SKIP_AWAIT : undefined,
     });
-    skeleton.clusters.forEach((cluster, i) => {
-      const object = database[i].find((o) => o.kind === 'Job');
-      if (!object) return;
-      initJob = registerKubeObject(`${name}-${cluster.name}-${object.metadata.name}`, {
-        skeleton: object,
-        live: dependent.has(clusterObjectKey(cluster.name, object))
-          ? liveDatabase.apply((r) => findDatabaseObject(r[i], objectKey(object))) : undefined,
-      }, {
+    const register = (i: number, cluster: ClusterPlan, object: KubeObject, dependsOn: pulumi.Resource[]) => {
+      const timeout = object.kind === 'Job' ? jobTimeout(object, args.initTimeout) : timeouts;
+      const resource = registerKubeObject(`${name}-${cluster.name}-${object.metadata.name}`, sourceOf(i, cluster, object), {
         parent: this,
         provider: providerOf(i),
         deleteBeforeReplace: true,
-        customTimeouts: timeouts,
-        dependsOn: [...statefulSets, ...configs, ...(certs ? Object.values(certs.secrets).flat() : [])],
-      }) as k8s.batch.v1.Job;
-      resources[cluster.name].push(initJob);
+        dependsOn,
+        ...(object.kind === 'Service' || object.kind === 'Job' ? { customTimeouts: timeout } : {}),
+      });
+      resources[cluster.name].push(resource);
+      if (object.kind === 'Job') (jobs[cluster.name] ??= []).push(resource as k8s.batch.v1.Job);
+      return resource;
+    };
+    const jobsOf = (i: number, component: string) => database[i].filter((o) => o.kind === 'Job' && jobComponent(o) === component);
+
+    // Configuration first: everything but the StatefulSet and the Jobs.
+    skeleton.clusters.forEach((cluster, i) => {
+      const secrets = certs ? [...certs.secrets[cluster.name]] : [];
+      clusterConfigs[cluster.name] = [namespaces[cluster.name], ...secrets];
+      for (const object of database[i]) {
+        if (object.kind === 'Namespace' || object.kind === 'Job' || object.kind === 'StatefulSet') continue;
+        const resource = register(i, cluster, object, object.metadata.namespace !== undefined ? [namespaces[cluster.name]] : []);
+        if (CONFIG_KINDS.has(object.kind)) {
+          clusterConfigs[cluster.name].push(resource);
+          configs.push(resource);
+        }
+      }
     });
-    this.initJob = initJob!;
+    // Before any StatefulSet rolls to a new version: cluster.preserve_downgrade_option.
+    const initIndex = skeleton.clusters.findIndex((c) => c.runsInit);
+    const upgrade = skeleton.upgrade;
+    const preserve = upgrade && !upgrade.finalize
+      ? jobsOf(initIndex, 'upgrade').map((o) => register(initIndex, skeleton.clusters[initIndex], o, clusterConfigs[skeleton.clusters[initIndex].name]))
+      : [];
+    // Before a StatefulSet scales down: the decommission of its highest ordinals, verified.
+    const scaleDown: Record<string, pulumi.Resource[]> = {};
+    skeleton.clusters.forEach((cluster, i) => {
+      if (cluster.retiring) return;
+      scaleDown[cluster.name] = jobsOf(i, 'decommission').map((o) => register(i, cluster, o, clusterConfigs[cluster.name]));
+    });
+    skeleton.clusters.forEach((cluster, i) => {
+      const object = database[i].find((o) => o.kind === 'StatefulSet')!;
+      const rolls = upgrade !== undefined && !upgrade.finalize && upgrade.upgradedClusters.includes(cluster.name);
+      statefulSets.push(register(i, cluster, object, [...clusterConfigs[cluster.name], ...(rolls ? preserve : []), ...scaleDown[cluster.name] ?? []]));
+    });
+    // Once every StatefulSet exists: init, then the multi-region SQL; finalization after every roll.
+    const initObject = jobsOf(initIndex, 'init')[0];
+    const initJob = register(initIndex, skeleton.clusters[initIndex], initObject, [...statefulSets, ...configs, ...allSecrets]) as k8s.batch.v1.Job;
+    const sqlJobs = jobsOf(initIndex, 'multi-region-sql').map((o) => register(initIndex, skeleton.clusters[initIndex], o, [initJob]));
+    if (upgrade?.finalize) {
+      for (const o of jobsOf(initIndex, 'upgrade')) register(initIndex, skeleton.clusters[initIndex], o, [initJob, ...statefulSets]);
+    }
+    // A retiring cluster's nodes go once its region is dropped from the databases.
+    skeleton.clusters.forEach((cluster, i) => {
+      if (!cluster.retiring) return;
+      for (const o of jobsOf(i, 'decommission')) register(i, cluster, o, [...clusterConfigs[cluster.name], ...sqlJobs]);
+    });
+    this.initJob = initJob;
+    this.jobs = jobs;
     this.resources = resources;
 
     this.joinAddresses = live.apply((p) => [...p.joinAddresses]);
@@ -234,16 +264,22 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
   }
 }
 
-/** What an object waits for: its namespace; a StatefulSet also its cluster's configuration and Secrets. */
-function dependenciesOf(
-  object: KubeObject,
-  namespace: pulumi.Resource,
-  clusterConfigs: readonly pulumi.Resource[],
-  secrets: readonly pulumi.Resource[],
-): pulumi.Resource[] {
-  // Never the Services: the public one is ready only after init, so waiting for it would deadlock.
-  if (object.kind === 'StatefulSet') return [...clusterConfigs, ...secrets];
-  return object.metadata.namespace !== undefined ? [namespace] : [];
+/**
+ * Pulumi scales a StatefulSet down in the same `up`, after its decommission Job has verified the
+ * nodes (GitOps cannot order objects, so there `nodes` is lowered in a second commit).
+ */
+const AFTER_DECOMMISSION = { afterDecommission: true } as const;
+
+/** The `app.kubernetes.io/component` of a Job's pods. */
+function jobComponent(job: KubeObject): string | undefined {
+  return (job.spec as { template?: { metadata?: { labels?: Record<string, string> } } }).template?.metadata?.labels?.['app.kubernetes.io/component'];
+}
+
+/** How long Pulumi waits for a Job: its own deadline (the init Job: `initTimeout` when given). */
+function jobTimeout(job: KubeObject, initTimeout: string | undefined): pulumi.CustomTimeouts {
+  const deadline = (job.spec as { activeDeadlineSeconds?: number }).activeDeadlineSeconds ?? 3600;
+  const timeout = jobComponent(job) === 'init' && initTimeout ? initTimeout : `${Math.ceil(deadline / 60)}m`;
+  return { create: timeout, update: timeout };
 }
 
 function findDatabaseObject(objects: ReadonlyMap<string, KubeObject>, key: string): KubeObject {

@@ -64,7 +64,7 @@ describe('MultiRegionCockroach in an App', () => {
     expect(chart.node.tryFindChild('ClusterRole.cockroachdb-us-east1-node-reader')).toBeInstanceOf(ApiObject);
     expect(chart.node.tryFindChild('Certificate.us-east1.cockroachdb-node')).toBeInstanceOf(ApiObject);
     expect(db.dnsCharts['us-east1'].node.tryFindChild('Service.kube-system.kube-dns-lb')).toBeInstanceOf(ApiObject);
-    expect(db.databaseObjects['us-east1'].map((o) => o.node.id)).toContain('Job.us-east1.cockroachdb-init');
+    expect(db.databaseObjects['us-east1'].map((o) => o.node.id)).toContainEqual(expect.stringMatching(/^Job\.us-east1\.cockroachdb-init-[0-9a-f]{10}$/));
   });
 
   test('exposes the plan, join list, advertise addresses and multi-region SQL', () => {
@@ -86,9 +86,10 @@ describe('MultiRegionCockroach in an App', () => {
       'cockroachdb-2.cockroachdb.eu-west-1.svc.cluster.local',
     ]);
     expect(db.multiRegionSql).toEqual([
+      'CREATE DATABASE IF NOT EXISTS "defaultdb";',
       'ALTER DATABASE "defaultdb" PRIMARY REGION "us-east1";',
-      'ALTER DATABASE "defaultdb" ADD REGION "us-west1";',
-      'ALTER DATABASE "defaultdb" ADD REGION "eu-west-1";',
+      'ALTER DATABASE "defaultdb" ADD REGION IF NOT EXISTS "us-west1";',
+      'ALTER DATABASE "defaultdb" ADD REGION IF NOT EXISTS "eu-west-1";',
       'ALTER DATABASE "defaultdb" SURVIVE REGION FAILURE;',
     ]);
     expect(db.plan.clusters.map((c) => c.name)).toEqual(['us-east1', 'us-west1', 'eu-west-1']);
@@ -100,7 +101,8 @@ describe('MultiRegionCockroach in an App', () => {
   test('the init Job exists in the init cluster only', () => {
     const { files } = synthApp((app) => new MultiRegionCockroach(app, 'cockroachdb', { ...props, initCluster: 'us-west1' }));
     const jobs = Object.entries(files).flatMap(([file, f]) => f.objects.filter((o) => o.kind === 'Job').map(() => file));
-    expect(jobs).toEqual(['us-west1.k8s.yaml']);
+    // The init Job and the multi-region SQL Job.
+    expect(jobs).toEqual(['us-west1.k8s.yaml', 'us-west1.k8s.yaml']);
   });
 
   test('the default TLS is cert-manager; pods see cockroach file names through projected items', () => {
@@ -108,7 +110,8 @@ describe('MultiRegionCockroach in an App', () => {
     const objects = Testing.synth(chart);
     expect(objects.filter((o) => o.kind === 'Certificate').map((o) => o.spec.commonName)).toEqual(['node', 'root']);
     const sts = only(objects, 'StatefulSet');
-    const projected = sts.spec.template.spec.volumes.find((v: any) => v.name === 'certs-source').projected;
+    const projected = sts.spec.template.spec.volumes.find((v: any) => v.name === 'certs').projected;
+    expect(projected.defaultMode).toBe(0o440);
     const paths = projected.sources.flatMap((s: any) => s.secret.items.map((i: any) => i.path));
     expect(paths.sort()).toEqual(['ca.crt', 'client.root.crt', 'client.root.key', 'node.crt', 'node.key']);
   });

@@ -98,9 +98,10 @@ describe('locality and multi-region SQL', () => {
   test('the SQL names exactly the locality regions, primary first', () => {
     const plan = planDeployment(dnsChainTopology(THREE_CLUSTERS, { survivalGoal: 'region', database: 'bank', initCluster: 'gke-us-west1' }));
     expect(plan.multiRegionSql).toEqual([
+      'CREATE DATABASE IF NOT EXISTS "bank";',
       'ALTER DATABASE "bank" PRIMARY REGION "us-west1";',
-      'ALTER DATABASE "bank" ADD REGION "us-east1";',
-      'ALTER DATABASE "bank" ADD REGION "eu-west-1";',
+      'ALTER DATABASE "bank" ADD REGION IF NOT EXISTS "us-east1";',
+      'ALTER DATABASE "bank" ADD REGION IF NOT EXISTS "eu-west-1";',
       'ALTER DATABASE "bank" SURVIVE REGION FAILURE;',
     ]);
     const regions = plan.clusters.map((c) => /region=([^,]+)/.exec(c.localityPrefix)![1]);
@@ -109,7 +110,8 @@ describe('locality and multi-region SQL', () => {
 
   test('two clusters in one region give one region', () => {
     expect(multiRegionSql('d', 'r1', ['r1', 'r2', 'r1', 'r2'], 'zone')).toEqual([
-      'ALTER DATABASE "d" PRIMARY REGION "r1";', 'ALTER DATABASE "d" ADD REGION "r2";', 'ALTER DATABASE "d" SURVIVE ZONE FAILURE;',
+      'CREATE DATABASE IF NOT EXISTS "d";', 'ALTER DATABASE "d" PRIMARY REGION "r1";', 'ALTER DATABASE "d" ADD REGION IF NOT EXISTS "r2";',
+      'ALTER DATABASE "d" SURVIVE ZONE FAILURE;',
     ]);
   });
 });

@@ -60,7 +60,7 @@ describe.each(VARIANTS)('%s', (_, input) => {
   });
 
   test('the init Job exists exactly once, in the init cluster', () => {
-    const jobs = perCluster.map((objects) => objects.filter((o) => o.kind === 'Job').length);
+    const jobs = perCluster.map((objects) => objects.filter((o) => o.kind === 'Job' && o.metadata.name.startsWith('cockroachdb-init-')).length);
     expect(jobs).toEqual(perCluster.map((__, i) => (i === 0 ? 1 : 0)));
   });
 
@@ -89,16 +89,19 @@ describe('the StatefulSet', () => {
     expect(db.resources.limits).toEqual({ cpu: '4', memory: '16Gi' });
     expect(pod.terminationGracePeriodSeconds).toBe(300);
     expect(db.readinessProbe.httpGet).toEqual({ path: '/health?ready=1', port: 'http', scheme: 'HTTPS' });
-    expect(db.livenessProbe).toMatchObject({ httpGet: { path: '/health', port: 'http', scheme: 'HTTPS' }, failureThreshold: 6 });
+    // No liveness probe by default (Cockroach Labs advise against one); a startup probe instead.
+    expect(db.livenessProbe).toBeUndefined();
+    expect(db.startupProbe).toMatchObject({ httpGet: { path: '/health', port: 'http', scheme: 'HTTPS' }, failureThreshold: 60 });
     expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '500Gi' } } });
     expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).toBe('kubernetes.io/hostname');
-    expect(pod.topologySpreadConstraints[0].topologyKey).toBe('topology.kubernetes.io/zone');
+    expect(pod.topologySpreadConstraints[0]).toMatchObject({ topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule' });
   });
 
   test('start flags: join, advertise, locality, certs, cache and SQL memory at 25% of the limit', () => {
     const script: string = db.command[2];
     expect(script).toContain('--join="$(cat /cockroach/topology/join)"');
-    expect(script).toContain('--advertise-host="$(cat "$advertise_file")"');
+    expect(script).toContain('advertise="$(cat "$advertise_file")"');
+    expect(script).toContain('--advertise-host="$advertise"');
     expect(script).toContain('--locality="$locality"');
     expect(script).toContain('--certs-dir=/cockroach/cockroach-certs');
     expect(script).toContain('--cache="$((MEMORY_LIMIT_MIB / 4))MiB" --max-sql-memory="$((MEMORY_LIMIT_MIB / 4))MiB"');
@@ -126,17 +129,20 @@ describe('the StatefulSet', () => {
     expect(find(objects, 'ClusterRoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'cockroachdb', namespace: 'us-east1' }]);
   });
 
-  test("secure mode projects the cert Secrets with mode 0400 and cockroach's file names", () => {
-    const source = pod.volumes.find((v: any) => v.name === 'certs-source');
-    expect(source.projected.defaultMode).toBe(0o400);
-    const paths = source.projected.sources.flatMap((s: any) => s.secret.items.map((i: any) => i.path));
+  test("secure mode mounts the cert Secrets in place with mode 0440 and cockroach's file names", () => {
+    const certs = pod.volumes.find((v: any) => v.name === 'certs');
+    expect(certs.projected.defaultMode).toBe(0o440);
+    const paths = certs.projected.sources.flatMap((s: any) => s.secret.items.map((i: any) => i.path));
     expect(paths).toEqual(['ca.crt', 'node.crt', 'node.key', 'client.root.crt', 'client.root.key']);
+    expect(db.volumeMounts).toContainEqual({ name: 'certs', mountPath: '/cockroach/cockroach-certs', readOnly: true });
+    expect(pod.initContainers.map((c: any) => c.name)).toEqual(['locality']);
   });
 
   test('insecure mode mounts no certificates and starts with --insecure', () => {
     const [insecure] = render(dnsChainTopology(THREE_CLUSTERS, { tls: Tls.insecure() }));
     const s = find(insecure, 'StatefulSet').spec.template.spec;
-    expect(s.volumes.map((v: any) => v.name)).not.toContain('certs-source');
+    expect(s.volumes.map((v: any) => v.name)).not.toContain('certs');
+    expect(s.containers[0].command[2]).not.toContain('reload_certs');
     expect(s.containers[0].command[2]).toContain(' --insecure');
     expect(s.containers[0].readinessProbe.httpGet.scheme).toBe('HTTP');
     expect(insecure.some((o) => o.kind === 'Certificate')).toBe(false);
@@ -151,7 +157,7 @@ describe('the StatefulSet', () => {
   });
 
   test('the init Job retries with a bound and accepts an already initialized cluster', () => {
-    const job = find(objects, 'Job');
+    const job = objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('cockroachdb-init-')) as any;
     const script: string = job.spec.template.spec.containers[0].command[2];
     expect(script).toContain('for attempt in $(seq 1 60)');
     expect(script).toContain('already been initialized');
@@ -200,7 +206,10 @@ describe('scaling and adding clusters restarts no pod', () => {
     const b = templates(after);
     for (const [name, template] of a) expect(b.get(name)).toBe(template);
     const changed = changedObjects(before, after).filter((k) => !k.startsWith('eks-eu-west-1:'));
-    expect(changed.sort()).toEqual([
+    const newSqlJob = changed.filter((k) => k.includes(':batch/v1/Job/us-east1/cockroachdb-regions-'));
+    // The multi-region SQL Job gets a new name with the new region; nothing else but data changes.
+    expect(newSqlJob).toHaveLength(1);
+    expect(changed.filter((k) => !newSqlJob.includes(k)).sort()).toEqual([
       'gke-us-east1:v1/ConfigMap/kube-system/kube-dns',
       'gke-us-east1:v1/ConfigMap/us-east1/cockroachdb-topology',
       'gke-us-west1:v1/ConfigMap/kube-system/kube-dns',

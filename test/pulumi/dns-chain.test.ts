@@ -82,7 +82,7 @@ test('CoreDNS keeps the existing Corefile and gains one marked forwarding sectio
 
 test('no DNS ConfigMap is ever created or overwritten', () => {
   const configMaps = kubeResources(recorded).filter((r) => r.type === 'kubernetes:core/v1:ConfigMap').map(kubeObjectOf);
-  expect(configMaps.every((c) => c.metadata.name === 'cockroachdb-topology')).toBe(true);
+  expect(configMaps.every((c) => c.metadata.namespace !== 'kube-system' && ['cockroachdb-topology', 'cockroachdb-decommissioned'].includes(c.metadata.name))).toBe(true);
 });
 
 test('MultiRegionCockroach with DNS chaining: pods advertise their FQDN; the chain forwards the namespaces', async () => {

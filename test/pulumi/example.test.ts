@@ -28,7 +28,8 @@ test('the example deploys three clusters with per-pod load balancers and generat
   expect(await valueOf(program.multiRegionSql)).toContain('ALTER DATABASE "defaultdb" SURVIVE REGION FAILURE;');
   expect(recorded.filter((r) => r.type === 'pulumi:providers:kubernetes').map((r) => r.name)).toEqual(REGIONS);
   expect(recorded.filter((r) => r.type === 'kubernetes:apps/v1:StatefulSet')).toHaveLength(3);
-  expect(recorded.filter((r) => r.type === 'kubernetes:batch/v1:Job')).toHaveLength(1);
+  // One init Job and one multi-region SQL Job, in the init cluster.
+  expect(recorded.filter((r) => r.type === 'kubernetes:batch/v1:Job').map((r) => r.inputs.spec.template.metadata.labels['app.kubernetes.io/component']).sort()).toEqual(['init', 'multi-region-sql']);
   expect(recorded.filter((r) => r.type === 'tls:index/selfSignedCert:SelfSignedCert')).toHaveLength(1);
   // The kubeconfigs come from the secret stack configuration and stay secret.
   const provider = recorded.find((r) => r.type === 'pulumi:providers:kubernetes')!;

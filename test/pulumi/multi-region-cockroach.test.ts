@@ -75,7 +75,7 @@ test('addresses, advertise addresses and the join list come from the mocked load
   const join = CLUSTERS.flatMap((c) => [0, 1, 2].map((i) => `${address(c.name, i)}:26257`));
   expect(await valueOf(component.joinAddresses)).toEqual(join);
   // The topology ConfigMap of every cluster carries the same join list and each pod's own address.
-  const configMaps = ofType('kubernetes:core/v1:ConfigMap').filter((r) => !r.id);
+  const configMaps = ofType('kubernetes:core/v1:ConfigMap').filter((r) => !r.id && r.inputs.metadata.name === 'cockroachdb-topology');
   expect(configMaps).toHaveLength(3);
   for (const cm of configMaps) {
     expect(cm.inputs.data.join).toBe(join.join(','));
@@ -152,10 +152,10 @@ test('private keys and everything carrying them are secret', async () => {
 });
 
 test('the init Job exists once, in the init cluster', () => {
-  const jobs = ofType('kubernetes:batch/v1:Job');
+  const jobs = ofType('kubernetes:batch/v1:Job').filter((j) => j.inputs.metadata.name.startsWith('cockroachdb-init-'));
   expect(jobs).toHaveLength(1);
   expect(jobs[0].provider).toBe('us-east');
-  expect(jobs[0].inputs.metadata).toMatchObject({ name: 'cockroachdb-init', namespace: 'us-east' });
+  expect(jobs[0].inputs.metadata).toMatchObject({ name: expect.stringMatching(/^cockroachdb-init-[0-9a-f]{10}$/), namespace: 'us-east' });
   expect(component.initJob).toBeDefined();
 });
 
@@ -168,9 +168,10 @@ test('outputs: clusters, multi-region SQL, CA certificate', async () => {
     clientSecret: 'cockroachdb-client-root',
   }])));
   expect(await valueOf(component.multiRegionSql)).toEqual([
+    'CREATE DATABASE IF NOT EXISTS "defaultdb";',
     'ALTER DATABASE "defaultdb" PRIMARY REGION "us-east1";',
-    'ALTER DATABASE "defaultdb" ADD REGION "eu-west-1";',
-    'ALTER DATABASE "defaultdb" ADD REGION "centralindia";',
+    'ALTER DATABASE "defaultdb" ADD REGION IF NOT EXISTS "eu-west-1";',
+    'ALTER DATABASE "defaultdb" ADD REGION IF NOT EXISTS "centralindia";',
     'ALTER DATABASE "defaultdb" SURVIVE ZONE FAILURE;',
   ]);
   expect(await valueOf(component.caCertPem)).toContain('BEGIN CERTIFICATE');

@@ -1,6 +1,7 @@
 // Validates plain Kubernetes objects against the Kubernetes OpenAPI schema (kubernetes-models)
 // and the cert-manager CRD schema (@kubernetes-models/cert-manager).
 import * as certManager from '@kubernetes-models/cert-manager/cert-manager.io/v1';
+import * as admission from 'kubernetes-models/admissionregistration.k8s.io/v1';
 import * as apps from 'kubernetes-models/apps/v1';
 import * as batch from 'kubernetes-models/batch/v1';
 import * as policy from 'kubernetes-models/policy/v1';
@@ -11,6 +12,7 @@ type Model = new (data: any) => { validate(): void };
 
 const MODELS: Record<string, Record<string, Model>> = {
   'v1': core as unknown as Record<string, Model>,
+  'admissionregistration.k8s.io/v1': admission as unknown as Record<string, Model>,
   'apps/v1': apps as unknown as Record<string, Model>,
   'batch/v1': batch as unknown as Record<string, Model>,
   'policy/v1': policy as unknown as Record<string, Model>,
