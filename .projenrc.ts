@@ -181,7 +181,9 @@ project.addTask('synth:example', {
   exec: 'cdk8s synth && echo "Manifests written to examples/gitops/dist:" && ls -1 dist',
 });
 
-project.gitignore.exclude('/examples/*/dist/', '/.api-md/', '/bench/out/', '/.e2e/');
+project.gitignore.exclude('/examples/*/dist/', '/.api-md/', '/bench/out/', '/.e2e/', '/.scratch/');
+// Also a node_modules symlink (worktrees share one install): `node_modules/` matches directories only.
+project.gitignore.exclude('/node_modules');
 project.npmignore?.exclude('/examples/', '/bench/', '/scripts/', '/.ci/');
 
 project.synth();
