@@ -259,7 +259,7 @@ export class SimulatedClusters {
         nodesByZone[zone].push(name);
       }
     }
-    (cluster as { nodesByZone: Record<string, string[]> }).nodesByZone = nodesByZone;
+    Object.assign(cluster.nodesByZone as object, nodesByZone);
     await client.create('/apis/storage.k8s.io/v1/storageclasses', {
       apiVersion: 'storage.k8s.io/v1',
       kind: 'StorageClass',
