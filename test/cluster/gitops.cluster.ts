@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import { checkServerIdentity } from 'tls';
 import * as path from 'path';
 import { applyFile, cdk8sSynth, objectsOf, provisionSharedCa, synthInto } from './support/gitops';
-import { KubeResource, resourcePath } from './support/kube-client';
+import { runPodContainers } from './support/container-runner';
+import { KubeClient, KubeResource, resourcePath } from './support/kube-client';
 import { snapshotManagedDns } from './support/managed-dns';
 import { World } from './support/harness';
 import { build, topology } from '../../examples/gitops/main';
@@ -123,8 +124,12 @@ describe('the gitops example, applied as docs/cdk8s.md says', () => {
         const pods = await podsOf(c.name, namespaceOf(c));
         return pods.length === c.nodes && pods.every((p) => p.status?.conditions?.some((x: any) => x.type === 'Ready' && x.status === 'True'));
       }, 180_000);
+      // The init cluster runs `cockroach init` once, then the multi-region SQL; the others run no Job.
+      await world.waitFor(`the Jobs of ${c.name} done`, async () =>
+        (await client.list(resourcePath('batch/v1', 'jobs', namespaceOf(c)))).every((j) => (j.status?.succeeded ?? 0) === 1));
       const jobs = await client.list(resourcePath('batch/v1', 'jobs', namespaceOf(c)));
-      expect(jobs.map((j) => [j.metadata.name, j.status?.succeeded ?? 0])).toEqual(c.name === names[0] ? [['cockroachdb-init', 1]] : []);
+      expect(jobs.map((j) => [j.spec.template.metadata.labels['app.kubernetes.io/component'], j.status?.succeeded ?? 0]).sort())
+        .toEqual(c.name === names[0] ? [['init', 1], ['multi-region-sql', 1]] : []);
     }
     expect(world.cockroach.jobRuns.filter((r) => r.component === 'init' && r.outcome === 'succeed')).toHaveLength(1);
     // The stand-in cloud controllers accepted every load balancer (a refusal would be a Warning Event and no address).
@@ -136,6 +141,26 @@ describe('the gitops example, applied as docs/cdk8s.md says', () => {
       return true;
     });
     expect(world.loadBalancers.refusals()).toEqual([]);
+  });
+
+  test('the locality init container, run against the API server with its real token, reads each node\'s zone; that token can do nothing else', async () => {
+    for (const c of topology.clusters) {
+      const client = world.clusters.cluster(c.name).client;
+      for (const pod of await podsOf(c.name, namespaceOf(c))) {
+        const node = await client.get(resourcePath('v1', 'nodes', undefined, pod.spec.nodeName));
+        const { runs, sandbox } = await runPodContainers(client, pod, { containers: ['locality'] });
+        expect(runs.map((r) => [r.container, r.code, r.stderr])).toEqual([['locality', 0, '']]);
+        expect(fs.readFileSync(path.join(sandbox.volumes.locality, 'zone'), 'utf8')).toBe(node.metadata.labels!['topology.kubernetes.io/zone']);
+        // Least privilege: the same token may not read Secrets, list nodes or touch anything of the database.
+        const token = fs.readFileSync(path.join(sandbox.volumes['node-reader-token'], 'token'), 'utf8');
+        const asPod = new KubeClient({ ...client.endpoint, token });
+        for (const forbidden of [resourcePath('v1', 'secrets', namespaceOf(c)), '/api/v1/nodes', resourcePath('v1', 'configmaps', namespaceOf(c))]) {
+          await expect(asPod.get(forbidden)).rejects.toMatchObject({ status: 403 });
+        }
+        asPod.close();
+        removeDir(sandbox.dir);
+      }
+    }
   });
 
   test('the real cert-manager issues every node certificate; it verifies against the CA and covers every join and advertise address', async () => {

@@ -12,7 +12,7 @@ jest.setTimeout(900_000);
 const CLUSTERS = {
   'us-east1': { cloud: 'gcp', region: 'us-east1', nodes: 3, zones: ['us-east1-b', 'us-east1-c', 'us-east1-d'], serviceCidrs: ['10.16.0.0/20'], podCidrs: ['10.12.0.0/14'] },
   'us-west1': { cloud: 'gcp', region: 'us-west1', nodes: 3, zones: ['us-west1-a', 'us-west1-b', 'us-west1-c'], serviceCidrs: ['10.28.0.0/20'], podCidrs: ['10.24.0.0/14'] },
-  'europe-west1': { cloud: 'gcp', region: 'europe-west1', nodes: 3, zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'], serviceCidrs: ['10.38.0.0/20'], podCidrs: ['10.34.0.0/14'] },
+  'europe-west1': { cloud: 'gcp', region: 'europe-west1', nodes: 3, zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'], serviceCidrs: ['10.38.0.0/20'], podCidrs: ['10.32.0.0/14'] },
 } as const;
 
 let world: World;

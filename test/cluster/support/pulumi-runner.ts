@@ -131,4 +131,4 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${RESULT_MARKER}${JSON.stringify(result)}\n`);
 }
 
-void main();
+if (require.main === module) void main();
