@@ -173,6 +173,12 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
+project.addTask('bench:cluster', {
+  description: 'pulumi up on simulated clusters: time and critical-path waits (needs scripts/cluster-setup.sh; writes its BENCHMARKS.md section)',
+  exec: 'tsx --tsconfig test/tsconfig.json bench/cluster-deploy.ts',
+  receiveArgs: true,
+});
+
 project.addTask('synth:example', {
   description: 'Render the example multi-region deployment (three clusters) to YAML with cdk8s',
   cwd: 'examples/gitops',
