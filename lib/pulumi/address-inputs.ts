@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { placeholderIp } from '../core/cidr';
 import { PodAddress } from '../core/networking';
 
 /**
@@ -76,14 +77,14 @@ export function pendingPodAddresses(addresses: PodAddressInputs | undefined): Re
 
 /**
  * DNS load-balancer IPs as the core validates them before anything is created: known strings as
- * they are, outputs as unique documentation-range IPv6 placeholders.
+ * they are, outputs as unique placeholders from 198.18.0.0/15 (IPv4, as some clouds' annotations require).
  */
 export function pendingDnsAddresses(
   addresses: Readonly<Record<string, pulumi.Input<string>>> | undefined,
 ): Record<string, string> | undefined {
   if (addresses === undefined || addresses === null || typeof addresses !== 'object') return addresses as undefined;
   return Object.fromEntries(
-    Object.entries(addresses).map(([cluster, ip], i) => [cluster, isPending(ip) ? `2001:db8:ffff::${(i + 1).toString(16)}` : (ip as string)]),
+    Object.entries(addresses).map(([cluster, ip], i) => [cluster, isPending(ip) ? placeholderIp(i) : (ip as string)]),
   );
 }
 
