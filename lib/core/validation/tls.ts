@@ -51,7 +51,7 @@ function checkCertManager(context: CheckContext, options: Record<string, unknown
   for (const field of ['duration', 'renewBefore']) {
     if (options[field] === undefined) continue;
     durations[field] = goDurationNanoseconds(options[field]);
-    if (durations[field] === undefined) report(`tls.${field}`, `${show(options[field])} is not a Go duration such as '8760h' or '1h30m'`);
+    if (durations[field] === undefined) report(`tls.${field}`, `${show(options[field])} is not a duration such as '8760h' or '1h30m' (Go syntax)`);
   }
   const duration = options.duration === undefined ? 8760 * HOUR_NS : durations.duration;
   const renewBefore = options.renewBefore === undefined ? 720 * HOUR_NS : durations.renewBefore;
