@@ -82,7 +82,7 @@ export function canonicalIp(value: unknown): string | undefined {
  * CIDR or has host bits set (`10.0.0.1/8`), which clouds reject.
  */
 export function parseCidr(cidr: unknown): ParsedCidr | string {
-  if (typeof cidr !== 'string' || cidr.length > 50 || !/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(cidr)) {
+  if (typeof cidr !== 'string' || cidr.length > 50 || !/^[0-9a-fA-F:.]+\/(0|[1-9]\d{0,2})$/.test(cidr)) {
     return `${show(cidr)} is not a CIDR block (expected e.g. '10.0.0.0/16' or 'fd00::/64')`;
   }
   const slash = cidr.indexOf('/');

@@ -16,6 +16,8 @@
  * length-bounded pattern.
  */
 
+import { show } from '../problems';
+
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const DOMAIN_COMPONENT = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
 const PORT = /^\d{1,5}$/;
@@ -47,7 +49,7 @@ export function parseImageReference(text: unknown): ImageReference | string {
     const algorithm = digest.slice(0, colon);
     const pattern = colon > 0 ? DIGESTS[algorithm] : undefined;
     if (!pattern || !Object.prototype.hasOwnProperty.call(DIGESTS, algorithm) || !pattern.test(digest.slice(colon + 1))) {
-      return `has the digest '@${digest.slice(0, 80)}', which is not 'sha256:' and 64 lower-case hex digits (or 'sha512:' and 128)`;
+      return `has the digest ${show(digest)}, which is not 'sha256:' and 64 lower-case hex digits (or 'sha512:' and 128)`;
     }
   }
   let tag: string | undefined;
@@ -55,7 +57,7 @@ export function parseImageReference(text: unknown): ImageReference | string {
   if (lastColon > rest.lastIndexOf('/')) {
     tag = rest.slice(lastColon + 1);
     rest = rest.slice(0, lastColon);
-    if (!TAG.test(tag)) return `has the tag '${tag.slice(0, 130)}'; a tag is letters, digits, '_', '.' and '-' (not first), at most 128`;
+    if (!TAG.test(tag)) return `has the tag ${show(tag)}; a tag is letters, digits, '_', '.' and '-' (not first), at most 128`;
   }
   if (rest.length === 0 || rest.length > NAME_MAX_LENGTH) return `has a repository name of ${rest.length} characters; it must be 1–${NAME_MAX_LENGTH}`;
   const components = rest.split('/');
@@ -67,7 +69,7 @@ export function parseImageReference(text: unknown): ImageReference | string {
   }
   for (const component of components) {
     if (!PATH_COMPONENT.test(component)) {
-      return `has the path component '${component.slice(0, 80)}'; repository paths are lower-case letters and digits separated by '.', '_', '__' or '-'`;
+      return `has the path component ${show(component)}; repository paths are lower-case letters and digits separated by '.', '_', '__' or '-'`;
     }
   }
   return { name: rest, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
@@ -79,11 +81,11 @@ function domainProblem(domain: string): string | undefined {
   if (portAt > 0) {
     const port = domain.slice(portAt + 1);
     host = domain.slice(0, portAt);
-    if (!PORT.test(port) || Number(port) > 65535) return `has the registry port '${port.slice(0, 10)}', which is not a port number`;
+    if (!PORT.test(port) || Number(port) > 65535) return `has the registry port ${show(port)}, which is not a port number`;
   }
   if (IPV6_HOST.test(host)) return undefined;
   if (host.length > 253 || !host.split('.').every((c) => DOMAIN_COMPONENT.test(c))) {
-    return `has the registry host '${host.slice(0, 80)}', which is not a host name`;
+    return `has the registry host ${show(host)}, which is not a host name`;
   }
   return undefined;
 }

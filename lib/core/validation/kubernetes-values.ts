@@ -21,9 +21,9 @@ export function isDns1035Label(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= 63 && DNS1035_LABEL.test(value);
 }
 
-/** DNS-1123 subdomain (most object names): DNS-1123 labels joined by dots, at most 253. */
+/** DNS-1123 subdomain (most object names): DNS-1123 labels joined by dots, at most 253 in all (no per-label limit). */
 export function isDnsSubdomain(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= 253 && value.split('.').every((l) => isDnsLabel(l));
+  return typeof value === 'string' && value.length > 0 && value.length <= 253 && value.split('.').every((l) => l.length > 0 && DNS1123_LABEL.test(l));
 }
 
 /** A label value: empty, or at most 63 of alphanumerics, '-', '_', '.', starting and ending alphanumeric. */

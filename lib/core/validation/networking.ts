@@ -22,6 +22,10 @@ export function checkNetworking(context: CheckContext): void {
     if (context.snapshot.props.networking === undefined) context.report('networking', 'is required: Networking.dnsChain(...) or Networking.perPodLoadBalancers(...)');
     return;
   }
+  for (const flag of ['internal', 'externalDns']) {
+    const value = networking.options[flag];
+    if (value !== undefined && typeof value !== 'boolean') context.report(`networking.${flag}`, `${show(value)} is not true or false`);
+  }
   const ranges = readOptionalList(networking.options.sourceRanges, 'networking.sourceRanges', context.report, 'a list of CIDR blocks');
   ranges?.forEach((range, i) => {
     const parsed = parseCidr(range);
@@ -156,7 +160,9 @@ function checkPerPodAddresses(context: CheckContext): void {
       } else if (isDnsName(address) && !/^[0-9.]+$/.test(address)) {
         key = address.toLowerCase().replace(/\.$/, '');
       } else {
-        report(at, `${show(entry !== null && typeof entry === 'object' ? address : entry)} is neither an IP address nor a DNS name`);
+        // Something that looks like an IP gets the IP parser's reason (leading zeros, octets > 255).
+        const looksLikeIp = typeof address === 'string' && (/^[0-9.]+$/.test(address) || address.includes(':'));
+        report(at, looksLikeIp ? ip : `${show(entry !== null && typeof entry === 'object' ? address : entry)} is neither an IP address nor a DNS name`);
         return;
       }
       if (owners.has(key)) report(at, `${show(address)} is already the address of ${owners.get(key)}`);
