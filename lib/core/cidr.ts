@@ -19,7 +19,9 @@ export interface ParsedIp {
   readonly canonical: string;
 }
 
-const IPV4_MAPPED_PREFIX = 0xffffn << 32n;
+/** IPv4-mapped IPv6 addresses are `::ffff:0:0/96`: their value divided by 2^32 is 0xffff. */
+const IPV4_MAPPED_HIGH = 0xffffn;
+const TWO_32 = 2n ** 32n;
 const IPV4_TEXT = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /**
@@ -33,7 +35,7 @@ export function parseIp(value: unknown): ParsedIp | string {
     // Zone ids (`fe80::1%eth0`) and brackets are not addresses a peer can dial.
     if (!/^[0-9a-fA-F:.]+$/.test(value) || !Validator.isValidIPv6String(value)[0]) return `${show(value)} is not an IP address`;
     const v6 = IPv6.fromString(value).getValue();
-    if (v6 >> 32n === IPV4_MAPPED_PREFIX >> 32n) return ipv4FromValue(v6 & 0xffffffffn);
+    if (v6 / TWO_32 === IPV4_MAPPED_HIGH) return ipv4FromValue(v6 % TWO_32);
     return { family: 6, value: v6, canonical: formatIpv6(v6) };
   }
   if (!IPV4_TEXT.test(value)) return `${show(value)} is not an IP address`;
@@ -50,7 +52,7 @@ function ipv4FromValue(v4: bigint): ParsedIp {
 
 /** RFC 5952 text of an IPv6 value: lower-case hextets, the longest run (≥ 2) of zeros as `::`. */
 function formatIpv6(value: bigint): string {
-  const hextets = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn));
+  const hextets = Array.from({ length: 8 }, (_, i) => Number((value / 2n ** BigInt(112 - 16 * i)) % 65536n));
   let bestStart = -1;
   let bestLength = 1;
   for (let i = 0; i < 8;) {
@@ -92,9 +94,10 @@ export function parseCidr(cidr: unknown): ParsedCidr | string {
   if (typeof address === 'string' || address.family !== family) return `${show(cidr)} is not a CIDR block: ${typeof address === 'string' ? address : 'an IPv4-mapped address is not a block'}`;
   const bits = family === 4 ? 32 : 128;
   if (prefix > bits) return `${show(cidr)} is not a CIDR block: the prefix length must be 0–${bits}`;
-  const hostMask = (1n << BigInt(bits - prefix)) - 1n;
-  if ((address.value & hostMask) !== 0n) {
-    const start = family === 4 ? IPv4.fromNumber(address.value & ~hostMask).toString() : formatIpv6(address.value & ~hostMask);
+  const blockSize = 2n ** BigInt(bits - prefix);
+  if (address.value % blockSize !== 0n) {
+    const first = address.value - (address.value % blockSize);
+    const start = family === 4 ? IPv4.fromNumber(first).toString() : formatIpv6(first);
     return `${show(cidr)} has host bits set: the /${prefix} block that contains it starts at ${start} (write '${start}/${prefix}')`;
   }
   const range = family === 4 ? IPv4CidrRange.fromCidr(cidr) : IPv6CidrRange.fromCidr(cidr);
@@ -229,5 +232,5 @@ export function isPrivateCidr(block: ParsedCidr): boolean {
  */
 export function placeholderIp(index: number): string {
   const value = 0xc6120000 + 1 + (index % 0x1fffe);
-  return [24, 16, 8, 0].map((shift) => (value >>> shift) & 0xff).join('.');
+  return [3, 2, 1, 0].map((octet) => Math.floor(value / 256 ** octet) % 256).join('.');
 }

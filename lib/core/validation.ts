@@ -1,3 +1,5 @@
+import { Engine, TopologyInput } from './input';
+import { Problem, throwIfProblems } from './problems';
 import { canonicalTopology } from './validation/canonical';
 import { checkClusters } from './validation/clusters';
 import { checkCockroachOptions } from './validation/cockroach-options';
@@ -7,8 +9,6 @@ import { isDnsLabel } from './validation/kubernetes-values';
 import { checkNetworking } from './validation/networking';
 import { ResolvedAddressInput, readSnapshot } from './validation/snapshot';
 import { checkTls } from './validation/tls';
-import { Engine, TopologyInput } from './input';
-import { Problem, throwIfProblems } from './problems';
 
 export { isDnsLabel, isDnsName } from './validation/kubernetes-values';
 export type { CheckContext, TopologyChecker } from './validation/context';

@@ -4,13 +4,13 @@ import * as tls from '@pulumi/tls';
 import { PulumiClusterSpec, toClusterSpecs } from './cluster-spec';
 import { registerKubeObject } from './kube-resource';
 import { requireArgs, validatePulumiTopology } from './validation';
-import { ownValue } from '../core/validation/read';
 import { resolveGeneratedTlsOptions } from '../core/generated-tls';
 import { TopologyInput } from '../core/input';
 import { Networking } from '../core/networking';
 import { ClusterPlan, planDeployment } from '../core/plan';
 import { Problem } from '../core/problems';
 import { ExistingCaOptions, GeneratedTlsOptions, KeyAlgorithm, Tls } from '../core/tls';
+import { ownValue } from '../core/validation/read';
 import { renderTlsSecret } from '../manifests/secrets';
 
 /** Usages of node certificates: cockroach nodes are servers to each other and clients of each other. */

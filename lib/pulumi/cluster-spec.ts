@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import { Problem } from '../core/problems';
-import { isList } from '../core/validation/read';
 import { ClusterSpec } from '../core/topology';
+import { isList } from '../core/validation/read';
 
 /** A Kubernetes cluster of the deployment, with the Pulumi provider that deploys to it. */
 export interface PulumiClusterSpec extends ClusterSpec {

@@ -4,12 +4,12 @@ import { ingressAddress, pendingDnsAddresses, resolveDnsAddresses } from './addr
 import { PulumiClusterSpec, toClusterSpecs } from './cluster-spec';
 import { registerKubeObject } from './kube-resource';
 import { requireArgs, validatePulumiTopology } from './validation';
-import { ownValue } from '../core/validation/read';
 import { isIpAddress } from '../core/cidr';
 import { TopologyInput } from '../core/input';
 import { Networking } from '../core/networking';
 import { planDeployment } from '../core/plan';
 import { Tls } from '../core/tls';
+import { ownValue } from '../core/validation/read';
 import { dnsConfigMapName, DNS_NAMESPACE, renderDnsLoadBalancer } from '../manifests/dns';
 import { dnsPatchData } from '../manifests/dns-patch';
 

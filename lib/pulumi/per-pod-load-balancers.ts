@@ -6,11 +6,11 @@ import {
 import { PulumiClusterSpec, toClusterSpecs } from './cluster-spec';
 import { registerKubeObject } from './kube-resource';
 import { requireArgs, validatePulumiTopology } from './validation';
-import { ownValue } from '../core/validation/read';
 import { TopologyInput } from '../core/input';
 import { Networking, PodAddress, toPodAddress } from '../core/networking';
 import { planDeployment } from '../core/plan';
 import { Tls } from '../core/tls';
+import { ownValue } from '../core/validation/read';
 import { KubeObject, objectKey } from '../manifests/kube-object';
 import { renderPendingPerPodServices } from '../manifests/pending-load-balancers';
 

@@ -95,7 +95,10 @@ function clusterAt(index: number): fc.Arbitrary<ClusterSpec> {
     name: fc.oneof({ weight: 60, arbitrary: label }, { weight: 1, arbitrary: fc.constantFrom('constructor', 'tostring', 'kube-dns', 'Bad_Name', '__proto__') }),
     cloud: fc.oneof({ weight: 60, arbitrary: fc.constantFrom('gcp', 'aws', 'azure', 'generic') }, { weight: 1, arbitrary: fc.constantFrom('GCP', 'mars') }),
     region: fc.oneof({ weight: 60, arbitrary: label }, { weight: 1, arbitrary: fc.constantFrom('us east', 'a,b', 'a=b', 'r"; DROP', 'x'.repeat(64)) }),
-    nodes: fc.oneof({ weight: 60, arbitrary: fc.integer({ min: 1, max: 5 }) }, { weight: 1, arbitrary: fc.constantFrom(0, -1, 2.5, 1e300, NaN, 10001) }),
+    nodes: fc.oneof(
+      { weight: 60, arbitrary: fc.integer({ min: 1, max: 5 }) },
+      { weight: 1, arbitrary: fc.constantFrom(0, -1, 2.5, 1e300, NaN, 10001) },
+    ),
     namespace: fc.option(fc.oneof({ weight: 60, arbitrary: label }, { weight: 1, arbitrary: fc.constantFrom('kube-system', 'kube-public', 'kube-node-lease', 'default', 'kube-x') }), { nil: undefined }),
     clusterDomain: domain,
     dns: fc.option(fc.constantFrom('kube-dns', 'coredns'), { nil: undefined }),
@@ -157,27 +160,28 @@ const tls = fc.oneof(
 );
 
 /** Mostly one of the good values, sometimes a bad one, often left out. */
-function field<T>(good: readonly T[], bad: readonly unknown[]): fc.Arbitrary<unknown> {
-  return fc.option(fc.oneof({ weight: 40, arbitrary: fc.constantFrom(...good) }, { weight: 1, arbitrary: fc.constantFrom(...bad) }), { nil: undefined, freq: 3 });
+function optionValue<T>(good: readonly T[], bad: readonly unknown[]): fc.Arbitrary<unknown> {
+  const value = fc.oneof({ weight: 40, arbitrary: fc.constantFrom(...good) }, { weight: 1, arbitrary: fc.constantFrom(...bad) });
+  return fc.option(value, { nil: undefined, freq: 3 });
 }
 
 const cockroachOptions = fc.record({
-  name: field(['cockroachdb', 'db', 'x'.repeat(52)], ['0db', 'Db', 'x'.repeat(53)]),
-  image: field(['cockroachdb/cockroach', 'registry.example.com:5000/db/cockroach', `cockroachdb/cockroach@sha256:${'a'.repeat(64)}`],
+  name: optionValue(['cockroachdb', 'db', 'x'.repeat(52)], ['0db', 'Db', 'x'.repeat(53)]),
+  image: optionValue(['cockroachdb/cockroach', 'registry.example.com:5000/db/cockroach', `cockroachdb/cockroach@sha256:${'a'.repeat(64)}`],
     ['Cockroach', 'a b', 'img;rm', `img@sha256:${'z'.repeat(64)}`, 'cockroachdb/cockroach:v1', `${'a'.repeat(40)}!`]),
-  version: field(['v25.2.4', `v25.2.4@sha256:${'b'.repeat(64)}`], ['latest', 'v1 2', '-v']),
-  storageSize: field(['100Gi', '1Gi', '10Ti'], ['500Mi', '1e300', '0', 'lots']),
-  storageClass: field(['standard', 'premium-rwo', 'a.b'], ['Fast_SSD', 'a..b']),
-  cpu: field(['2', '500m', '4'], ['0', '1e300', '-1']),
-  memory: field(['8Gi', '4Gi', '1Gi'], ['100Mi', '500m', '128Ti', '8 GB']),
+  version: optionValue(['v25.2.4', `v25.2.4@sha256:${'b'.repeat(64)}`], ['latest', 'v1 2', '-v']),
+  storageSize: optionValue(['100Gi', '1Gi', '10Ti'], ['500Mi', '1e300', '0', 'lots']),
+  storageClass: optionValue(['standard', 'premium-rwo', 'a.b'], ['Fast_SSD', 'a..b']),
+  cpu: optionValue(['2', '500m', '4'], ['0', '1e300', '-1']),
+  memory: optionValue(['8Gi', '4Gi', '1Gi'], ['100Mi', '500m', '128Ti', '8 GB']),
   extraStartFlags: fc.option(fc.array(fc.oneof(
     { weight: 30, arbitrary: fc.constantFrom('--max-offset=250ms', '--cluster-name=prod') },
     { weight: 1, arbitrary: fc.constantFrom('--sql-addr=:26258', '--listen-addr=:1', '--http-addr=:1', '--join=x', "--x='y'", 'bad flag', '--Upper', '--advertise-sql-addr=x') },
   ), { maxLength: 2 }), { nil: undefined }),
-  survivalGoal: field(['zone', 'zone', 'zone', 'zone', 'zone', 'zone', 'zone', 'region'], ['planet']),
-  database: field(['defaultdb', 'app'], ['', 'a\nb', 'x'.repeat(64)]),
-  terminationGracePeriodSeconds: field([300, 0, 86400], [1e300, -1, 1.5, 86401]),
-  localityImage: field(['curlimages/curl:8.11.1', `curlimages/curl@sha256:${'c'.repeat(64)}`], ['curlimages/curl', 'curlimages/curl:latest', 'CURL']),
+  survivalGoal: optionValue(['zone', 'zone', 'zone', 'zone', 'zone', 'zone', 'zone', 'region'], ['planet']),
+  database: optionValue(['defaultdb', 'app'], ['', 'a\nb', 'x'.repeat(64)]),
+  terminationGracePeriodSeconds: optionValue([300, 0, 86400], [1e300, -1, 1.5, 86401]),
+  localityImage: optionValue(['curlimages/curl:8.11.1', `curlimages/curl@sha256:${'c'.repeat(64)}`], ['curlimages/curl', 'curlimages/curl:latest', 'CURL']),
 }, { requiredKeys: [] }).map((o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)));
 
 /** A field a mutation can replace, with the hostile values to put there. */
@@ -243,44 +247,48 @@ export interface HostileCase {
 
 /** A topology of up to 4 clusters, mostly valid-looking, with 0–3 hostile mutations; sometimes not even an object. */
 export const hostileCase: fc.Arbitrary<HostileCase> = fc.oneof(
-  { weight: 40, arbitrary: fc.tuple(
-    fc.integer({ min: 1, max: 4 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => clusterAt(i)))),
-    fc.boolean(),
-    tls,
-    cockroachOptions,
-    fc.array(ipText, { minLength: 24, maxLength: 24 }),
-    fc.array(podAddress, { minLength: 24, maxLength: 24 }),
-    fc.array(fc.integer({ min: 0, max: 6 }).map((n) => n === 0), { minLength: 4, maxLength: 4 }),
-    fc.array(mutation, { maxLength: 3 }),
-    fc.boolean(),
-  ).chain(([clusters, dnsChain, tlsValue, options, dnsIps, pods, tcpOnly, mutations, keyedForm]) => {
-    const names = clusters.map((c) => c.name);
-    let next = 0;
-    const perPod = names.map((_, i) => Array.from({ length: Number.isInteger(clusters[i].nodes) && clusters[i].nodes > 0 && clusters[i].nodes < 10 ? clusters[i].nodes : 1 }, () => pods[next++ % pods.length]));
-    const keyed = keyedForm ? keyedBy(names, fc.constant(0)) : fc.constant(undefined);
-    return keyed.map((shape) => {
-      const asShape = (values: unknown[]) => {
-        if (shape instanceof Map) return new Map(names.map((n, i) => [n, values[i]]));
-        const base = shape !== undefined && Object.getPrototypeOf(shape) === null ? Object.create(null) : {};
-        return Object.assign(base, Object.fromEntries(names.map((n, i) => [n, values[i]])));
-      };
-      const networking = dnsChain
-        ? Networking.dnsChain({ dnsAddresses: asShape(dnsIps.slice(0, names.length)) as any, tcpOnlyClusters: names.filter((_, i) => tcpOnly[i]) })
-        : Networking.perPodLoadBalancers({ addresses: asShape(perPod) as any });
-      const build = () => {
-        const input: Record<string, any> = { ...options, clusters: clusters.map((c) => ({ ...c })), networking, tls: tlsValue };
-        for (const m of mutations) {
-          try {
-            m.apply(input);
-          } catch {
+  {
+    weight: 40,
+    arbitrary: fc.tuple(
+      fc.integer({ min: 1, max: 4 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => clusterAt(i)))),
+      fc.boolean(),
+      tls,
+      cockroachOptions,
+      fc.array(ipText, { minLength: 24, maxLength: 24 }),
+      fc.array(podAddress, { minLength: 24, maxLength: 24 }),
+      fc.array(fc.integer({ min: 0, max: 6 }).map((n) => n === 0), { minLength: 4, maxLength: 4 }),
+      fc.array(mutation, { maxLength: 3 }),
+      fc.boolean(),
+    ).chain(([clusters, dnsChain, tlsValue, options, dnsIps, pods, tcpOnly, mutations, keyedForm]) => {
+      const names = clusters.map((c) => c.name);
+      let next = 0;
+      const podCount = (nodes: number) => (Number.isInteger(nodes) && nodes > 0 && nodes < 10 ? nodes : 1);
+      const perPod = names.map((_, i) => Array.from({ length: podCount(clusters[i].nodes) }, () => pods[next++ % pods.length]));
+      const keyed = keyedForm ? keyedBy(names, fc.constant(0)) : fc.constant(undefined);
+      return keyed.map((shape) => {
+        const asShape = (values: unknown[]) => {
+          if (shape instanceof Map) return new Map(names.map((n, i) => [n, values[i]]));
+          const base = shape !== undefined && Object.getPrototypeOf(shape) === null ? Object.create(null) : {};
+          return Object.assign(base, Object.fromEntries(names.map((n, i) => [n, values[i]])));
+        };
+        const networking = dnsChain
+          ? Networking.dnsChain({ dnsAddresses: asShape(dnsIps.slice(0, names.length)) as any, tcpOnlyClusters: names.filter((_, i) => tcpOnly[i]) })
+          : Networking.perPodLoadBalancers({ addresses: asShape(perPod) as any });
+        const build = () => {
+          const input: Record<string, any> = { ...options, clusters: clusters.map((c) => ({ ...c })), networking, tls: tlsValue };
+          for (const m of mutations) {
+            try {
+              m.apply(input);
+            } catch {
             // The field is already unreadable (an earlier mutation put a throwing value around it).
+            }
           }
-        }
-        return input;
-      };
-      return { input: new Lazy(build, mutations.map((m) => m.category).join(', ') || 'base'), categories: mutations.length === 0 ? ['base'] : mutations.map((m) => m.category) };
-    });
-  }) },
+          return input;
+        };
+        return { input: new Lazy(build, mutations.map((m) => m.category).join(', ') || 'base'), categories: mutations.length === 0 ? ['base'] : mutations.map((m) => m.category) };
+      });
+    }),
+  },
   { weight: 1, arbitrary: trickyValue().map((input) => ({ input: new Lazy(() => materialize(input), String(input)), categories: ['(props)'] })) },
 );
 

@@ -1,8 +1,8 @@
 // What every accepted topology's output must satisfy, checked independently of the library's own
 // helpers where Node has one (IP matching through net.BlockList), with the API server's name rules.
 import { BlockList, isIP } from 'net';
-import { validateKubeObject } from './kube-schema';
 import { SECRET_MARKER } from './hostile-arbitraries';
+import { validateKubeObject } from './kube-schema';
 import { allObjects, ClusterManifests, DeploymentPlan, KubeObject } from 'crosscluster';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

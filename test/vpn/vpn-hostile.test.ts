@@ -84,7 +84,7 @@ describe('peering planners', () => {
     expect(pathsOf(() => planAwsPeeringMesh(input as never))).toContain(path);
   });
 
-  test("TGW ASNs are looked up by own key: a region named like a prototype property gets the default", () => {
+  test('TGW ASNs are looked up by own key: a region named like a prototype property gets the default', () => {
     const input = { vpcs: [{ cluster: eksAt(0), routeTables: 1 }, { cluster: eksAt(1), routeTables: 1 }] };
     const plan = planAwsTransitGatewayHub(input, JSON.parse('{"us-east-1": 65200}'));
     expect(plan.transitGateways.map((t) => t.asn)).toEqual([65200, 65101]);

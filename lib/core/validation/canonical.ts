@@ -1,8 +1,8 @@
 import { clusterDomainField } from './clusters';
-import { isDnsName } from './kubernetes-values';
 import { parseImageReference } from './image-reference';
+import { isDnsName } from './kubernetes-values';
+import { isList, toLookup } from './read';
 import { TopologySnapshot } from './snapshot';
-import { toLookup } from './read';
 import { canonicalIp } from '../cidr';
 import { COCKROACH_DEFAULTS } from '../defaults';
 import { TopologyInput } from '../input';
@@ -26,16 +26,16 @@ export function canonicalTopology(snapshot: TopologySnapshot): TopologyInput {
     return {
       ...c,
       clusterDomain: clusterDomainField(c) as string,
-      ...(Array.isArray(c.zones) ? { zones: [...c.zones] } : {}),
-      ...(Array.isArray(c.podCidrs) ? { podCidrs: [...c.podCidrs] } : {}),
-      ...(Array.isArray(c.serviceCidrs) ? { serviceCidrs: [...c.serviceCidrs] } : {}),
-      ...(Array.isArray(c.nodeCidrs) ? { nodeCidrs: [...c.nodeCidrs] } : {}),
+      ...(isList(c.zones) ? { zones: [...c.zones] } : {}),
+      ...(isList(c.podCidrs) ? { podCidrs: [...c.podCidrs] } : {}),
+      ...(isList(c.serviceCidrs) ? { serviceCidrs: [...c.serviceCidrs] } : {}),
+      ...(isList(c.nodeCidrs) ? { nodeCidrs: [...c.nodeCidrs] } : {}),
     } as unknown as ClusterSpec;
   });
   return {
     ...(props as unknown as TopologyInput),
     ...canonicalImage(props),
-    ...(Array.isArray(props.extraStartFlags) ? { extraStartFlags: [...props.extraStartFlags] } : {}),
+    ...(isList(props.extraStartFlags) ? { extraStartFlags: [...props.extraStartFlags] as string[] } : {}),
     clusters,
     networking: canonicalNetworking(snapshot),
     tls: canonicalTls(snapshot),
@@ -53,9 +53,10 @@ function canonicalImage(props: Record<string, unknown>): { image?: string; versi
 function canonicalNetworking(snapshot: TopologySnapshot): Networking {
   const networking = snapshot.networking!;
   const options = networking.options;
+  // Copies of the lists the checkers validated for this strategy (options of the other strategy are left as given).
   const lists = {
-    ...(Array.isArray(options.tcpOnlyClusters) ? { tcpOnlyClusters: [...options.tcpOnlyClusters] } : {}),
-    ...(Array.isArray(options.sourceRanges) ? { sourceRanges: [...options.sourceRanges] } : {}),
+    ...(networking.kind === 'dnsChain' && isList(options.tcpOnlyClusters) ? { tcpOnlyClusters: [...options.tcpOnlyClusters] } : {}),
+    ...(isList(options.sourceRanges) ? { sourceRanges: [...options.sourceRanges] } : {}),
   };
   if (networking.kind === 'dnsChain') {
     const dnsAddresses = toLookup([...networking.dnsAddresses!].map(([cluster, ip]) => [cluster, canonicalIp(ip)!] as const));

@@ -92,8 +92,7 @@ function checkImages(context: CheckContext): void {
   }
   if (localityImage !== undefined) {
     const parsed = parseImageReference(localityImage);
-    if (typeof parsed === 'string') report('localityImage', `${show(localityImage)} ${parsed}`);
-    else if ((parsed.tag === undefined || parsed.tag === 'latest') && parsed.digest === undefined) {
+    if (typeof parsed === 'string') {report('localityImage', `${show(localityImage)} ${parsed}`);} else if ((parsed.tag === undefined || parsed.tag === 'latest') && parsed.digest === undefined) {
       report('localityImage', `${show(localityImage)} is not pinned: give a tag other than 'latest' or a digest '@sha256:…'`);
     }
   }

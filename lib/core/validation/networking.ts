@@ -1,7 +1,7 @@
 import { CIDR_FIELDS } from './clusters';
 import { CheckContext, quotedList } from './context';
 import { isDnsName } from './kubernetes-values';
-import { keyPath, readOptionalList } from './read';
+import { isList, keyPath, readOptionalList } from './read';
 import { cidrContainsIp, parseCidr, ParsedCidr, parseIp, ParsedIp, unreachableReason } from '../cidr';
 import { show } from '../problems';
 
@@ -41,7 +41,7 @@ function clusterBlocks(context: CheckContext): Array<{ index: number; kind: stri
     if (!cluster) return [];
     return CIDR_FIELDS.filter((kind) => kind !== 'nodeCidrs').flatMap((kind) => {
       const list = cluster[kind];
-      if (!Array.isArray(list)) return [];
+      if (!isList(list)) return [];
       return list.flatMap((cidr) => {
         const block = parseCidr(cidr);
         return typeof block === 'string' ? [] : [{ index, kind, block }];
@@ -138,7 +138,7 @@ function checkPerPodAddresses(context: CheckContext): void {
       report(path, `${show(clusterName)} is not the name of any cluster (${quotedList(clusterIndex.keys())})`);
       continue;
     }
-    if (!Array.isArray(list)) continue; // not a list: reported when read
+    if (!isList(list)) continue; // not a list: reported when read
     const nodes = snapshot.clusters[index]!.nodes;
     if (typeof nodes === 'number' && Number.isInteger(nodes) && list.length < nodes) {
       report(path, `${list.length} address${list.length === 1 ? '' : 'es'} for ${nodes} nodes: every pod needs its own load-balancer address`);

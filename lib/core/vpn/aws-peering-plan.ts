@@ -2,10 +2,10 @@ import { checkDisjointCidrs, cidrsOverlap, LabelledCidr, parseCidr } from '../ci
 import { Problem, show, throwIfProblems } from '../problems';
 import { COCKROACH_PORT, ClusterSpec } from '../topology';
 import { validateAsn } from './asn';
+import { AwsIngressRule, awsIngressRules, clusterSourceCidrs, planIngress } from './ingress-rules';
 import { allowPublicRanges, checkLinkRange, LinkExposureOverrides, linkPorts } from './link-exposure';
 import { readNetworkCluster, readOptionalItems, readOptionalObject, readStrings, reporter } from './network-input';
 import { ownValue, readKeyedMap, toLookup } from '../validation/read';
-import { AwsIngressRule, awsIngressRules, clusterSourceCidrs, planIngress } from './ingress-rules';
 
 /** One VPC of a multi-region AWS deployment, as plain data. */
 export interface AwsNetworkVpcInput {

@@ -15,7 +15,9 @@ export function reporter(problems: Problem[]): (path: string, message: string) =
 }
 
 /** An optional object field: undefined stays undefined; anything else must be an object. */
-export function readOptionalObject(value: unknown, path: string, problems: Problem[], what: string, known: readonly string[] = []): Record<string, unknown> | undefined {
+export function readOptionalObject(
+  value: unknown, path: string, problems: Problem[], what: string, known: readonly string[] = [],
+): Record<string, unknown> | undefined {
   if (value === undefined) return undefined;
   return readObject(value, path, reporter(problems), what, known);
 }

@@ -3,9 +3,9 @@ import * as pulumi from '@pulumi/pulumi';
 import { createSgRule, sgRuleName, slug } from './resource-helpers';
 import { ClusterSpec } from '../../core/topology';
 import { isList } from '../../core/validation/read';
+import { AwsNetworkPlanInput, AwsPeeringMeshPlan, planAwsPeeringMesh } from '../../core/vpn/aws-peering-plan';
 import { LinkExposureOverrides } from '../../core/vpn/link-exposure';
 import { requireArgs } from '../validation';
-import { AwsNetworkPlanInput, AwsPeeringMeshPlan, planAwsPeeringMesh } from '../../core/vpn/aws-peering-plan';
 
 /** One VPC of a multi-region AWS deployment (existing resources, by id). */
 export interface AwsVpcArgs {

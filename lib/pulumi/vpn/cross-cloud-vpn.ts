@@ -5,10 +5,10 @@ import { createSgRule, regionArg, sgRuleName, slug } from './resource-helpers';
 import { Problem, show, throwIfProblems, TopologyError } from '../../core/problems';
 import { ClusterSpec } from '../../core/topology';
 import { IkeCipherSet } from '../../core/vpn/ike-ciphers';
-import { LinkExposureOverrides } from '../../core/vpn/link-exposure';
 import { gcpFirewallAllows } from '../../core/vpn/ingress-rules';
-import { validatePresharedKey } from '../../core/vpn/preshared-key';
+import { LinkExposureOverrides } from '../../core/vpn/link-exposure';
 import { readOptionalItems, readOptionalObject } from '../../core/vpn/network-input';
+import { validatePresharedKey } from '../../core/vpn/preshared-key';
 import { AwsVpnGatewayKind, CrossCloudVpnPlan, planCrossCloudVpn, VpnTunnelPlanOptions } from '../../core/vpn/vpn-plan';
 
 /** The GCP side of a {@link CrossCloudVpn}. */

@@ -2,9 +2,9 @@ import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { ClusterSpec } from '../../core/topology';
 import { GcpNetworkPlan, GcpNetworkPlanInput, planGcpNetworks } from '../../core/vpn/gcp-network-plan';
+import { gcpFirewallAllows } from '../../core/vpn/ingress-rules';
 import { LinkExposureOverrides } from '../../core/vpn/link-exposure';
 import { requireArgs } from '../validation';
-import { gcpFirewallAllows } from '../../core/vpn/ingress-rules';
 
 /** One VPC network, by a plain label and its self link. */
 export interface GcpNetworkArgs {
