@@ -25,6 +25,18 @@ const CHECKERS: readonly TopologyChecker[] = [
   checkTls,
 ];
 
+/**
+ * Adapts a check written against the props (`(input) => Problem[]`, like the day-2 checks) to a
+ * checker: it receives a plain copy of the props (fields read once, clusters that are objects),
+ * never the user's objects, so it cannot be fooled by a getter or crash on a proxy.
+ */
+export function propsChecker(check: (input: TopologyInput) => readonly Problem[]): TopologyChecker {
+  return (context) => {
+    const input = { ...context.snapshot.props, clusters: context.snapshot.clusters.filter((c) => c !== undefined) } as unknown as TopologyInput;
+    for (const problem of check(input)) context.report(problem.path, problem.message);
+  };
+}
+
 /** The outcome of reading a topology: its problems, and the canonical topology when there are none. */
 export interface ReadTopology {
   /** Every problem found; empty when the topology is valid. */
