@@ -229,6 +229,7 @@ export function isPrivateCidr(block: ParsedCidr): boolean {
  * A stand-in IPv4 address for an address not known yet, unique per index: from 198.18.0.0/15
  * (RFC 2544, benchmarking; never a real host), IPv4 because some clouds pin load balancers with
  * IPv4-only annotations, so a stand-in must pass the same checks as the real address.
+ * @internal
  */
 export function placeholderIp(index: number): string {
   const value = 0xc6120000 + 1 + (index % 0x1fffe);

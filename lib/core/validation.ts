@@ -11,7 +11,6 @@ import { ResolvedAddressInput, readSnapshot } from './validation/snapshot';
 import { checkTls } from './validation/tls';
 
 export { isDnsLabel, isDnsName } from './validation/kubernetes-values';
-export type { CheckContext, TopologyChecker } from './validation/context';
 
 /**
  * The checks every topology goes through, in the order their problems are listed. A new concern
@@ -29,6 +28,7 @@ const CHECKERS: readonly TopologyChecker[] = [
  * Adapts a check written against the props (`(input) => Problem[]`, like the day-2 checks) to a
  * checker: it receives a plain copy of the props (fields read once, clusters that are objects),
  * never the user's objects, so it cannot be fooled by a getter or crash on a proxy.
+ * @internal
  */
 export function propsChecker(check: (input: TopologyInput) => readonly Problem[]): TopologyChecker {
   return (context) => {
@@ -37,7 +37,10 @@ export function propsChecker(check: (input: TopologyInput) => readonly Problem[]
   };
 }
 
-/** The outcome of reading a topology: its problems, and the canonical topology when there are none. */
+/**
+ * The outcome of reading a topology: its problems, and the canonical topology when there are none.
+ * @internal
+ */
 export interface ReadTopology {
   /** Every problem found; empty when the topology is valid. */
   readonly problems: readonly Problem[];
@@ -50,6 +53,7 @@ export interface ReadTopology {
  * once into plain data, checked by every checker, and only a topology without problems is
  * turned into the canonical `TopologyInput` the plan is derived from.
  * @param resolved addresses an engine learned at deploy time; checked like the given ones
+ * @internal
  */
 export function readTopology(input: unknown, engine?: Engine, resolved?: ResolvedAddressInput): ReadTopology {
   const problems: Problem[] = [];
