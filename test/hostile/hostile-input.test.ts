@@ -12,7 +12,9 @@ interface Outcome { rejected: number; accepted: number; crashed: number }
 
 test(`hostile input (${RUNS} runs): a TopologyError naming fields, or valid and safe objects; never anything else`, () => {
   const outcomes = new Map<string, Outcome>();
+  const total: Outcome = { rejected: 0, accepted: 0, crashed: 0 };
   const count = (categories: readonly string[], kind: keyof Outcome) => {
+    total[kind]++;
     for (const category of new Set(categories)) {
       const o = outcomes.get(category) ?? { rejected: 0, accepted: 0, crashed: 0 };
       o[kind]++;
@@ -59,21 +61,15 @@ test(`hostile input (${RUNS} runs): a TopologyError naming fields, or valid and 
     }),
     { numRuns: RUNS, seed: Number(process.env.HOSTILE_SEED ?? 20261129) },
   );
-  const total: Outcome = { rejected: 0, accepted: 0, crashed: 0 };
-  for (const o of outcomes.values()) {
-    total.rejected += o.rejected;
-    total.accepted += o.accepted;
-    total.crashed += o.crashed;
-  }
   if (process.env.HOSTILE_REPORT) {
     const row = (c: string, o: Outcome) => `${c.padEnd(40)} ${String(o.rejected).padStart(8)} ${String(o.accepted).padStart(8)} ${String(o.crashed).padStart(7)}`;
     const rows = [...outcomes].sort(([a], [b]) => a.localeCompare(b)).map(([c, o]) => row(c, o));
-    rows.push(row('(total runs)', total));
+    rows.push(row('(runs; a run with several hostile fields counts once per field above)', total));
     // eslint-disable-next-line no-console
     console.log([`${'category'.padEnd(40)} rejected accepted crashed`, ...rows].join('\n'));
   }
   expect(total.crashed).toBe(0);
   // Both outcomes must occur, or the generator tests nothing.
-  expect(total.accepted).toBeGreaterThan(RUNS / 20);
+  expect(total.accepted).toBeGreaterThan(RUNS / 40);
   expect(total.rejected).toBeGreaterThan(RUNS / 4);
 });
