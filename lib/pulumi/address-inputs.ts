@@ -33,6 +33,12 @@ export type PodAddressInput = pulumi.Input<string> | PulumiPodAddress;
 export type PodAddressInputs = Readonly<Record<string, readonly PodAddressInput[]>>;
 
 const POD_ADDRESS_HANDLES = ['gcpAddressName', 'awsEipAllocation', 'awsSubnet'] as const;
+/** Stand-ins for handles that are still outputs: well-formed, so they pass the checks their real values will get. */
+const PENDING_HANDLES: Readonly<Record<(typeof POD_ADDRESS_HANDLES)[number], string>> = {
+  gcpAddressName: 'pending',
+  awsEipAllocation: 'eipalloc-00000000',
+  awsSubnet: 'subnet-00000000',
+};
 
 function isPending(value: unknown): boolean {
   return pulumi.Output.isInstance(value) || value instanceof Promise;
@@ -67,7 +73,7 @@ export function pendingPodAddresses(addresses: PodAddressInputs | undefined): Re
       const plain: Record<string, unknown> = { address: isPending(podAddress.address) ? placeholder : podAddress.address };
       for (const key of POD_ADDRESS_HANDLES) {
         const value = podAddress[key];
-        if (value !== undefined) plain[key] = isPending(value) ? 'pending' : value;
+        if (value !== undefined) plain[key] = isPending(value) ? PENDING_HANDLES[key] : value;
       }
       return plain as unknown as PodAddress;
     });

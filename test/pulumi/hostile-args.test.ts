@@ -54,3 +54,16 @@ test("DnsChain: a cluster named 'constructor' without a given address reads it f
   expect(patches).toHaveLength(2);
   expect(JSON.stringify(patches.map((p) => p.inputs))).not.toMatch(/function|native code/);
 });
+
+test('an Elastic IP allocation that is still an output passes the checks before it resolves', async () => {
+  const { PerPodLoadBalancers } = await import('../../lib/pulumi');
+  const k8s = await import('@pulumi/kubernetes');
+  const provider = new k8s.Provider('p-eip', { kubeconfig: 'x' });
+  const lbs = new PerPodLoadBalancers('eip', {
+    clusters: [{ name: 'a', cloud: 'aws', region: 'us-east-1', nodes: 1, provider }],
+    internal: false,
+    addresses: { a: [{ address: '203.0.113.10', awsEipAllocation: pulumi.output('eipalloc-0123456789abcdef0') }] },
+  });
+  expect(await valueOf(lbs.addresses)).toEqual({ a: ['203.0.113.10'] });
+  await settle(pulumi);
+});
