@@ -1,9 +1,9 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterCerts, ClusterCertsProps } from './cluster-certs';
+import { requireProps } from './component-placement';
 import { DNS_CHART_SUFFIX, DnsChain, DnsChainProps } from './dns-chain';
 import { PerPodLoadBalancers, PerPodLoadBalancersProps } from './per-pod-load-balancers';
-import { requireProps } from './component-placement';
 import { chartsOf, placeClusters, preparePlacements } from './placement';
 import { TopologyProps } from './props';
 import { withSharedPlan } from './shared-plan';

@@ -201,7 +201,7 @@ export function planAwsPeeringMesh(rawInput: AwsNetworkPlanInput): AwsPeeringMes
  * Plans a transit-gateway hub: one TGW per region (ASN from `asns`, default 65100, 65101, …),
  * one VPC attachment per VPC, TGW peerings between every pair of regions with static routes to
  * the remote regions' VPC CIDRs, routes to the local TGW in every route table, and SG rules by CIDR.
- * @param asns Amazon-side ASN per region
+ * @param rawAsns Amazon-side ASN per region (looked up by own key)
  */
 export function planAwsTransitGatewayHub(rawInput: AwsNetworkPlanInput, rawAsns: Readonly<Record<string, number>> = {}): AwsTransitGatewayHubPlan {
   const problems: Problem[] = [];
