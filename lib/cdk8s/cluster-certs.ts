@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { prepareComponent } from './component-placement';
+import { prepareComponent, requireProps } from './component-placement';
 import { PlacementProps, TopologyProps } from './props';
 import { Networking } from '../core/networking';
 import { DeploymentPlan, planDeployment } from '../core/plan';
@@ -47,6 +47,7 @@ export class ClusterCerts extends Construct {
    * @throws TopologyError listing every problem of the props, before anything is created
    */
   constructor(scope: Construct, id: string, props: ClusterCertsProps) {
+    requireProps(props);
     const certManager: CertManagerTlsOptions = {
       caSecretName: props.caSecretName,
       issuerName: props.issuerName,

@@ -4,6 +4,7 @@ import { chartsOf, placeClusters, preparePlacement } from './placement';
 import { PlacementProps } from './props';
 import { sharedManifestsOf, sharedPlanOf } from './shared-plan';
 import { DeploymentPlan } from '../core/plan';
+import { show, throwIfProblems } from '../core/problems';
 import { renderCertificates } from '../manifests/certificates';
 import { renderDns } from '../manifests/dns';
 import { renderPerPodServices } from '../manifests/per-pod-services';
@@ -14,6 +15,13 @@ const GROUP_RENDERERS = {
   loadBalancers: renderPerPodServices,
   dns: renderDns,
 } as const;
+
+/** Throws a `TopologyError` when a construct's props are not an object at all, before any field is read. */
+export function requireProps(props: unknown): void {
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+    throwIfProblems([{ path: '(props)', message: `expected the props object, got ${show(props)}` }]);
+  }
+}
 
 /** What a construct that places one group of objects per cluster has decided before `super()`. */
 export interface PreparedComponent {
@@ -40,6 +48,7 @@ export function prepareComponent(
     readonly chartSuffix: string;
   },
 ): PreparedComponent {
+  requireProps(props);
   const shared = sharedPlanOf(props);
   const plan = shared?.plan ?? options.plan();
   const placement = shared ? undefined : preparePlacement({

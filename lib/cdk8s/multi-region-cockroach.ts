@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterCerts, ClusterCertsProps } from './cluster-certs';
+import { requireProps } from './component-placement';
 import { DNS_CHART_SUFFIX, DnsChain, DnsChainProps } from './dns-chain';
 import { PerPodLoadBalancers, PerPodLoadBalancersProps } from './per-pod-load-balancers';
 import { chartsOf, placeClusters, preparePlacements } from './placement';
@@ -97,6 +98,7 @@ export class MultiRegionCockroach extends Construct {
    * @throws TopologyError listing every problem of the props, before anything is created
    */
   constructor(scope: Construct, id: string, props: MultiRegionCockroachProps) {
+    requireProps(props);
     const plan = planDeployment({ ...props, tls: props.tls ?? Tls.certManager() }, { engine: 'cdk8s' });
     const manifests = renderDeployment(plan);
     const clusters = plan.clusters.map((c) => c.name);

@@ -2,6 +2,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterPlan, DeploymentPlan } from '../core/plan';
 import { Problem, show, throwIfProblems } from '../core/problems';
+import { readKeyedMap } from '../core/validation/read';
 import { KubeObject } from '../manifests/kube-object';
 
 /** Every construct's Charts disable name hashes: object names are the plan's names, never generated. */
@@ -47,16 +48,18 @@ export function preparePlacements(requests: readonly PlacementRequest[]): Placem
 function placementOrProblems(request: PlacementRequest, problems: Problem[]): Placement {
   const { scope, clusters, given, field } = request;
   if (given !== undefined) {
-    const entries = Object.entries(given);
-    for (const [name, target] of entries) {
+    // A map keyed by cluster name: own keys only, so a cluster named 'constructor' is never placed into Object.
+    const targets = readKeyedMap(given, field, (path, message) => problems.push({ path, message }), 'a map of Charts by cluster name');
+    if (!targets) return () => new Map();
+    for (const [name, target] of targets) {
       if (!clusters.includes(name)) {
         problems.push({ path: `${field}.${name}`, message: `${show(name)} is not the name of any cluster (${clusters.map((c) => `'${c}'`).join(', ')})` });
       } else if (!isInChart(target)) {
         problems.push({ path: `${field}.${name}`, message: 'is not a cdk8s Chart or a construct inside one' });
       }
     }
-    if (entries.length === 0) problems.push({ path: field, message: 'names no cluster; give a Chart for at least one cluster, or leave it out' });
-    return () => new Map(clusters.filter((c) => given[c] !== undefined && request.wanted(c)).map((c) => [c, given[c]]));
+    if (targets.size === 0) problems.push({ path: field, message: 'names no cluster; give a Chart for at least one cluster, or leave it out' });
+    return () => new Map(clusters.filter((c) => targets.has(c) && request.wanted(c)).map((c) => [c, targets.get(c) as Construct]));
   }
   if (scope instanceof App) {
     clusters.forEach((cluster, i) => {

@@ -184,16 +184,6 @@ function checkRemainingNodes(clusters: readonly ClusterSpec[], survival: 'zone' 
   }
 }
 
-const DURATION_PART = /([0-9]+(?:\.[0-9]+)?)(h|ms|us|µs|ns|m|s)/g;
-const UNIT_SECONDS: Readonly<Record<string, number>> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9 };
-
-/** Seconds of a Go duration such as '8760h' or '1h30m'; undefined when it does not parse. */
-export function goDurationSeconds(value: string): number | undefined {
-  if (!/^([0-9]+(\.[0-9]+)?(h|m|s|ms|us|µs|ns))+$/.test(value)) return undefined;
-  let total = 0;
-  for (const m of value.matchAll(DURATION_PART)) total += Number(m[1]) * UNIT_SECONDS[m[2]];
-  return total;
-}
 
 function checkRenewal(tls: unknown, add: Add): void {
   if (!(tls instanceof Tls)) return;
@@ -214,13 +204,5 @@ function checkRenewal(tls: unknown, add: Add): void {
       add('tls.trustBundle.key', `${show(bundle.key)} is not a ConfigMap key`);
     }
   }
-  const duration = goDurationSeconds(typeof options.duration === 'string' ? options.duration : '8760h');
-  const renewBefore = goDurationSeconds(typeof options.renewBefore === 'string' ? options.renewBefore : '720h');
-  if (duration === undefined || renewBefore === undefined) return;
-  if (renewBefore >= duration) {
-    add('tls.renewBefore', `${show(options.renewBefore ?? '720h')} must be shorter than duration ${show(options.duration ?? '8760h')}, or cert-manager renews in a loop`);
-  } else if (renewBefore < 3600) {
-    // The kubelet needs up to about a minute to update a mounted Secret, and the reloader polls it.
-    add('tls.renewBefore', `${show(options.renewBefore)} leaves under an hour between renewal and expiry; renewed certificates reach the pods within minutes, so give at least '1h'`);
-  }
+  // duration and renewBefore are checked with the other TLS fields (validation/tls.ts).
 }

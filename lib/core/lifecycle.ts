@@ -17,7 +17,8 @@ const VERSION_TAG = /^v(\d{2})\.(\d)\.(\d+)(?:-([0-9A-Za-z.-]+))?$/;
 
 /** Parses `v25.2.4` (or `v25.2.0-rc.1`); undefined for any other tag. */
 export function parseCockroachVersion(tag: string): CockroachVersion | undefined {
-  const m = VERSION_TAG.exec(tag);
+  // A version pinned by digest (`v25.2.4@sha256:...`, also what a digest given in `image` becomes) is its tag.
+  const m = VERSION_TAG.exec(tag.replace(/@sha256:[0-9a-f]{64}$/, ''));
   if (!m) return undefined;
   return { year: Number(m[1]), release: Number(m[2]), patch: Number(m[3]), preRelease: m[4] };
 }

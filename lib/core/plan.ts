@@ -11,7 +11,8 @@ import { Problem, throwIfProblems } from './problems';
 import { hostPort, SanPlan, toSanPlan } from './sans';
 import { Tls } from './tls';
 import { Cloud, ClusterDnsKind, COCKROACH_PORT, COCKROACH_RPC_PORT, ResolvedCockroachOptions } from './topology';
-import { findTopologyProblems } from './validation';
+import { readTopology } from './validation';
+import { ownValue } from './validation/read';
 
 /** Addresses an engine learned at deploy time (Pulumi: load-balancer outputs), as plain strings. */
 export interface ResolvedAddresses {
@@ -123,9 +124,12 @@ export const JOIN_PODS_PER_CLUSTER = 3;
 /**
  * Validates the input and derives the whole plan. Throws one `TopologyError` listing every problem.
  */
-export function planDeployment(input: TopologyInput, options: PlanOptions = {}): DeploymentPlan {
-  throwIfProblems(findTopologyProblems(input, options.engine));
-  const resolved = options.resolved ?? {};
+export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {}): DeploymentPlan {
+  // Resolved addresses are checked with the given ones (canonical, reachable, no duplicates), then
+  // replace them: the plan is derived from the canonical topology only, never from the raw props.
+  const { problems: inputProblems, topology } = readTopology(rawInput, options.engine, options.resolved ?? {});
+  throwIfProblems(inputProblems);
+  const input = topology!;
   const problems: Problem[] = [];
   const cockroach = resolveCockroachOptions(input, input.clusters[0].name, (n) => input.clusters.find((c) => c.name === n)?.region);
   const base = cockroach.name;
@@ -133,8 +137,7 @@ export function planDeployment(input: TopologyInput, options: PlanOptions = {}):
   const dnsOptions = input.networking.dnsChain;
   const tcpOnly = new Set(dnsOptions?.tcpOnlyClusters ?? []);
 
-  const dnsAddressOf = (cluster: string): string | undefined =>
-    resolved.dnsAddresses?.[cluster] ?? dnsOptions?.dnsAddresses?.[cluster];
+  const dnsAddressOf = (cluster: string): string | undefined => ownValue(dnsOptions?.dnsAddresses, cluster);
 
   const clusters: ClusterPlan[] = input.clusters.map((spec) => {
     const namespace = namespaceOf(spec);
@@ -145,8 +148,8 @@ export function planDeployment(input: TopologyInput, options: PlanOptions = {}):
       let advertiseHost = fqdn;
       let loadBalancer: PodAddress | undefined;
       if (lbOptions) {
-        const given = lbOptions.addresses?.[spec.name]?.[ordinal];
-        const address = resolved.podAddresses?.[spec.name]?.[ordinal] ?? (given !== undefined ? toPodAddress(given).address : undefined);
+        const given = ownValue(lbOptions.addresses, spec.name)?.[ordinal];
+        const address = given !== undefined ? toPodAddress(given).address : undefined;
         if (address !== undefined && address !== '') {
           advertiseHost = address;
         } else if (options.placeholders) {

@@ -1,5 +1,6 @@
 import { KubeObject, objectKey } from './kube-object';
 import { allObjects, renderDeployment } from './render';
+import { placeholderIp } from '../core/cidr';
 import { Engine, TopologyInput } from '../core/input';
 import { planDeployment } from '../core/plan';
 
@@ -20,7 +21,7 @@ export function addressDependentObjects(input: TopologyInput, engine?: Engine): 
   const dnsAddresses: Record<string, string> = {};
   first.clusters.forEach((cluster, i) => {
     podAddresses[cluster.name] = cluster.pods.map((pod) => `probe-${pod.ordinal}.${cluster.name}.invalid`);
-    dnsAddresses[cluster.name] = `2001:db8::${(i + 1).toString(16)}`;
+    dnsAddresses[cluster.name] = placeholderIp(1000 + i);
   });
   const second = planDeployment(input, { engine, placeholders: true, resolved: { podAddresses, dnsAddresses } });
   const firstObjects = renderDeployment(first);

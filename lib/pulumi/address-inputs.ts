@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { placeholderIp } from '../core/cidr';
 import { PodAddress } from '../core/networking';
 
 /**
@@ -32,6 +33,12 @@ export type PodAddressInput = pulumi.Input<string> | PulumiPodAddress;
 export type PodAddressInputs = Readonly<Record<string, readonly PodAddressInput[]>>;
 
 const POD_ADDRESS_HANDLES = ['gcpAddressName', 'awsEipAllocation', 'awsSubnet'] as const;
+/** Stand-ins for handles that are still outputs: well-formed, so they pass the checks their real values will get. */
+const PENDING_HANDLES: Readonly<Record<(typeof POD_ADDRESS_HANDLES)[number], string>> = {
+  gcpAddressName: 'pending',
+  awsEipAllocation: 'eipalloc-00000000',
+  awsSubnet: 'subnet-00000000',
+};
 
 function isPending(value: unknown): boolean {
   return pulumi.Output.isInstance(value) || value instanceof Promise;
@@ -66,7 +73,7 @@ export function pendingPodAddresses(addresses: PodAddressInputs | undefined): Re
       const plain: Record<string, unknown> = { address: isPending(podAddress.address) ? placeholder : podAddress.address };
       for (const key of POD_ADDRESS_HANDLES) {
         const value = podAddress[key];
-        if (value !== undefined) plain[key] = isPending(value) ? 'pending' : value;
+        if (value !== undefined) plain[key] = isPending(value) ? PENDING_HANDLES[key] : value;
       }
       return plain as unknown as PodAddress;
     });
@@ -76,14 +83,14 @@ export function pendingPodAddresses(addresses: PodAddressInputs | undefined): Re
 
 /**
  * DNS load-balancer IPs as the core validates them before anything is created: known strings as
- * they are, outputs as unique documentation-range IPv6 placeholders.
+ * they are, outputs as unique placeholders from 198.18.0.0/15 (IPv4, as some clouds' annotations require).
  */
 export function pendingDnsAddresses(
   addresses: Readonly<Record<string, pulumi.Input<string>>> | undefined,
 ): Record<string, string> | undefined {
   if (addresses === undefined || addresses === null || typeof addresses !== 'object') return addresses as undefined;
   return Object.fromEntries(
-    Object.entries(addresses).map(([cluster, ip], i) => [cluster, isPending(ip) ? `2001:db8:ffff::${(i + 1).toString(16)}` : (ip as string)]),
+    Object.entries(addresses).map(([cluster, ip], i) => [cluster, isPending(ip) ? placeholderIp(i) : (ip as string)]),
   );
 }
 

@@ -1,15 +1,16 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import * as tls from '@pulumi/tls';
-import { PulumiClusterSpec, toClusterSpec } from './cluster-spec';
+import { PulumiClusterSpec, toClusterSpecs } from './cluster-spec';
 import { registerKubeObject } from './kube-resource';
-import { validatePulumiTopology } from './validation';
+import { requireArgs, validatePulumiTopology } from './validation';
 import { resolveGeneratedTlsOptions } from '../core/generated-tls';
 import { TopologyInput } from '../core/input';
 import { Networking } from '../core/networking';
 import { ClusterPlan, planDeployment } from '../core/plan';
 import { Problem } from '../core/problems';
 import { ExistingCaOptions, GeneratedTlsOptions, KeyAlgorithm, Tls } from '../core/tls';
+import { ownValue } from '../core/validation/read';
 import { renderTlsSecret } from '../manifests/secrets';
 
 /** Usages of node certificates: cockroach nodes are servers to each other and clients of each other. */
@@ -92,9 +93,10 @@ export class ClusterCerts extends pulumi.ComponentResource {
   public readonly secrets: Readonly<Record<string, readonly k8s.core.v1.Secret[]>>;
 
   constructor(name: string, args: ClusterCertsArgs, opts?: pulumi.ComponentResourceOptions) {
+    requireArgs(args, 'ClusterCerts');
     const certTls = args.tls ?? Tls.generated();
     const topology: TopologyInput = {
-      clusters: (args.clusters ?? []).map(toClusterSpec),
+      clusters: toClusterSpecs(args.clusters),
       name: args.name,
       networking: args.networking ?? (args.podAddresses !== undefined ? Networking.perPodLoadBalancers() : Networking.dnsChain()),
       tls: certTls,
@@ -180,7 +182,7 @@ export class ClusterCerts extends pulumi.ComponentResource {
         parent: this,
         provider: args.clusters[i].provider,
         deleteBeforeReplace: true,
-        dependsOn: args.namespaces?.[cluster.name] ? [args.namespaces[cluster.name]] : [],
+        dependsOn: ownValue(args.namespaces, cluster.name) ? [ownValue(args.namespaces, cluster.name)!] : [],
       };
       secrets[cluster.name] = [
         renderTlsSecret(cluster, cluster.names.nodeSecret, { caCrt: trustedCas, tlsCrt: nodeCertPem, tlsKey: node.keyPem }),

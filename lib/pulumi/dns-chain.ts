@@ -1,14 +1,15 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ingressAddress, pendingDnsAddresses, resolveDnsAddresses } from './address-inputs';
-import { PulumiClusterSpec, toClusterSpec } from './cluster-spec';
+import { PulumiClusterSpec, toClusterSpecs } from './cluster-spec';
 import { registerKubeObject } from './kube-resource';
-import { validatePulumiTopology } from './validation';
+import { requireArgs, validatePulumiTopology } from './validation';
 import { isIpAddress } from '../core/cidr';
 import { TopologyInput } from '../core/input';
 import { Networking } from '../core/networking';
 import { planDeployment } from '../core/plan';
 import { Tls } from '../core/tls';
+import { ownValue } from '../core/validation/read';
 import { dnsConfigMapName, DNS_NAMESPACE, renderDnsLoadBalancer } from '../manifests/dns';
 import { dnsPatchData } from '../manifests/dns-patch';
 
@@ -58,6 +59,7 @@ export class DnsChain extends pulumi.ComponentResource {
   public readonly patches: Readonly<Record<string, k8s.core.v1.ConfigMapPatch>>;
 
   constructor(name: string, args: DnsChainArgs, opts?: pulumi.ComponentResourceOptions) {
+    requireArgs(args, 'DnsChain');
     const topology = dnsTopology(args, pendingDnsAddresses(args.dnsAddresses));
     validatePulumiTopology(topology, args.clusters);
     const skeleton = planDeployment(topology, { engine: 'pulumi', placeholders: true });
@@ -73,7 +75,7 @@ export class DnsChain extends pulumi.ComponentResource {
         skeleton: renderDnsLoadBalancer(skeleton, cluster),
         live: servicePlan.apply((p) => renderDnsLoadBalancer(p, p.clusters[i])),
       }, { parent: this, provider: args.clusters[i].provider, deleteBeforeReplace: true }) as k8s.core.v1.Service;
-      const given = args.dnsAddresses?.[cluster.name];
+      const given = ownValue(args.dnsAddresses, cluster.name);
       addresses[cluster.name] = given !== undefined
         ? pulumi.output(given)
         : services[cluster.name].status.apply((status) => {
@@ -122,7 +124,7 @@ export class DnsChain extends pulumi.ComponentResource {
 
 function dnsTopology(args: DnsChainArgs, dnsAddresses: Readonly<Record<string, string>> | undefined): TopologyInput {
   return {
-    clusters: (args.clusters ?? []).map(toClusterSpec),
+    clusters: toClusterSpecs(args.clusters),
     networking: Networking.dnsChain({
       dnsAddresses,
       internal: args.internal,

@@ -2,11 +2,11 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { pendingDnsAddresses, pendingPodAddresses, PodAddressInputs } from './address-inputs';
 import { ClusterCerts } from './cluster-certs';
-import { PulumiClusterSpec, toClusterSpec } from './cluster-spec';
+import { PulumiClusterSpec, toClusterSpecs } from './cluster-spec';
 import { DnsChain } from './dns-chain';
 import { registerKubeObject } from './kube-resource';
 import { PerPodLoadBalancers } from './per-pod-load-balancers';
-import { validatePulumiTopology } from './validation';
+import { requireArgs, validatePulumiTopology } from './validation';
 import { TopologyInput } from '../core/input';
 import { Networking } from '../core/networking';
 import { ClusterPlan, DeploymentPlan, planDeployment } from '../core/plan';
@@ -104,6 +104,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
   public readonly jobs: Readonly<Record<string, readonly k8s.batch.v1.Job[]>>;
 
   constructor(name: string, args: MultiRegionCockroachArgs, opts?: pulumi.ComponentResourceOptions) {
+    requireArgs(args, 'MultiRegionCockroach');
     const topology = toTopology(args);
     validatePulumiTopology(topology, args.clusters);
     const skeleton = planDeployment(topology, { engine: 'pulumi', placeholders: true });
@@ -301,7 +302,7 @@ function toTopology(args: MultiRegionCockroachArgs): TopologyInput {
   }
   return {
     ...cockroach,
-    clusters: Array.isArray(clusters) ? clusters.map(toClusterSpec) : clusters,
+    clusters: toClusterSpecs(clusters),
     networking: effective,
     tls: tls ?? Tls.generated(),
   };

@@ -3,13 +3,14 @@ import * as pulumi from '@pulumi/pulumi';
 import {
   hasPendingPodAddresses, ingressAddress, pendingPodAddresses, PodAddressInputs, resolvePodAddresses,
 } from './address-inputs';
-import { PulumiClusterSpec, toClusterSpec } from './cluster-spec';
+import { PulumiClusterSpec, toClusterSpecs } from './cluster-spec';
 import { registerKubeObject } from './kube-resource';
-import { validatePulumiTopology } from './validation';
+import { requireArgs, validatePulumiTopology } from './validation';
 import { TopologyInput } from '../core/input';
 import { Networking, PodAddress, toPodAddress } from '../core/networking';
 import { planDeployment } from '../core/plan';
 import { Tls } from '../core/tls';
+import { ownValue } from '../core/validation/read';
 import { KubeObject, objectKey } from '../manifests/kube-object';
 import { renderPendingPerPodServices } from '../manifests/pending-load-balancers';
 
@@ -73,6 +74,7 @@ export class PerPodLoadBalancers extends pulumi.ComponentResource {
   public readonly services: Readonly<Record<string, readonly k8s.core.v1.Service[]>>;
 
   constructor(name: string, args: PerPodLoadBalancersArgs, opts?: pulumi.ComponentResourceOptions) {
+    requireArgs(args, 'PerPodLoadBalancers');
     const topology = perPodTopology(args, pendingPodAddresses(args.addresses));
     validatePulumiTopology(topology, args.clusters);
     const skeleton = planDeployment(topology, { engine: 'pulumi', placeholders: true });
@@ -99,11 +101,11 @@ export class PerPodLoadBalancers extends pulumi.ComponentResource {
           parent: this,
           provider: spec.provider,
           deleteBeforeReplace: true,
-          dependsOn: args.namespaces?.[cluster.name] ? [args.namespaces[cluster.name]] : [],
+          dependsOn: ownValue(args.namespaces, cluster.name) ? [ownValue(args.namespaces, cluster.name)!] : [],
         }) as k8s.core.v1.Service;
       });
       podAddresses[cluster.name] = cluster.pods.map((pod, ordinal) => {
-        if (args.addresses?.[cluster.name]?.[ordinal] !== undefined) {
+        if (ownValue(args.addresses, cluster.name)?.[ordinal] !== undefined) {
           return reserved.apply((r) => toPodAddress(r[cluster.name][ordinal]).address);
         }
         return services[cluster.name][ordinal].status.apply((status) => {
@@ -135,7 +137,7 @@ function perPodTopology(
   addresses: Readonly<Record<string, ReadonlyArray<string | PodAddress>>> | undefined,
 ): TopologyInput {
   return {
-    clusters: (args.clusters ?? []).map(toClusterSpec),
+    clusters: toClusterSpecs(args.clusters),
     name: args.name,
     networking: Networking.perPodLoadBalancers({
       addresses,

@@ -1,7 +1,8 @@
 import { findProviderProblems, PulumiClusterSpec } from './cluster-spec';
 import { Engine, TopologyInput } from '../core/input';
-import { Problem, throwIfProblems } from '../core/problems';
+import { Problem, show, throwIfProblems } from '../core/problems';
 import { findTopologyProblems } from '../core/validation';
+import { isList } from '../core/validation/read';
 
 /**
  * Checks a topology and its clusters' providers and throws one `TopologyError` listing every
@@ -14,4 +15,14 @@ export function validatePulumiTopology(
   extra: readonly Problem[] = [],
 ): void {
   throwIfProblems([...findTopologyProblems(input, engine), ...findProviderProblems(clusters), ...extra]);
+}
+
+/**
+ * Throws a `TopologyError` when a component's arguments are not an object at all, before the
+ * component reads any field of them.
+ */
+export function requireArgs(args: unknown, component: string): void {
+  if (args === null || typeof args !== 'object' || isList(args)) {
+    throwIfProblems([{ path: '(args)', message: `the arguments of ${component} must be an object, got ${show(args)}` }]);
+  }
 }

@@ -117,12 +117,12 @@ describe('validation: each rule alone', () => {
   });
 
   test('DNS addresses must be IPs of known clusters', () => {
-    const input = { ...dnsChainTopology(), networking: Networking.dnsChain({ dnsAddresses: { 'gke-us-east1': 'dns.example.com', 'elsewhere': '10.0.0.1' } }) };
+    const input = { ...dnsChainTopology(), networking: Networking.dnsChain({ dnsAddresses: { 'gke-us-east1': 'dns.example.com', 'elsewhere': '10.250.0.1' } }) };
     expect(paths(input)).toEqual(['networking.dnsAddresses.gke-us-east1', 'networking.dnsAddresses.elsewhere']);
   });
 
   test('fewer per-pod addresses than nodes is a clear error', () => {
-    const input = { ...perPodTopology(), networking: Networking.perPodLoadBalancers({ addresses: { 'gke-us-east1': ['10.0.0.1'] } }) };
+    const input = { ...perPodTopology(), networking: Networking.perPodLoadBalancers({ addresses: { 'gke-us-east1': ['10.250.0.1'] } }) };
     const problems = problemsOf(input, 'cdk8s');
     expect(problems[0]).toEqual({ path: 'networking.addresses.gke-us-east1', message: '1 address for 3 nodes: every pod needs its own load-balancer address' });
     expect(problems.map((p) => p.path)).toEqual([
@@ -136,7 +136,7 @@ describe('validation: each rule alone', () => {
     const input = {
       ...perPodTopology(),
       networking: Networking.perPodLoadBalancers({
-        addresses: { 'gke-us-east1': ['10.0.0.1', '10.0.0.1', 'not an address'] },
+        addresses: { 'gke-us-east1': ['10.250.0.1', '10.250.0.1', 'not an address'] },
       }),
     };
     expect(paths(input)).toEqual(['networking.addresses.gke-us-east1[1]', 'networking.addresses.gke-us-east1[2]']);

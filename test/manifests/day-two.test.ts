@@ -262,7 +262,7 @@ describe('production options', () => {
     ]);
     expect(problems({ ...dnsChainTopology(), encryptionAtRest: { secretName: 'AAAA/BBBB==' } })[0]).toMatch(/^encryptionAtRest.secretName: .* is not a Secret name/);
     expect(problems(dnsChainTopology(THREE_CLUSTERS, { tls: Tls.certManager({ duration: '720h', renewBefore: '720h' }) }))).toEqual([
-      "tls.renewBefore: '720h' must be shorter than duration '720h', or cert-manager renews in a loop",
+      "tls.renewBefore: '720h' is not shorter than the certificate duration '720h': cert-manager would renew forever",
     ]);
     expect(() => planDeployment({ ...dnsChainTopology(), zoneSpread: 'Sometimes' as any })).toThrow(TopologyError);
   });

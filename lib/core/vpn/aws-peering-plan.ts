@@ -3,6 +3,9 @@ import { Problem, show, throwIfProblems } from '../problems';
 import { COCKROACH_PORT, ClusterSpec } from '../topology';
 import { validateAsn } from './asn';
 import { AwsIngressRule, awsIngressRules, clusterSourceCidrs, planIngress } from './ingress-rules';
+import { allowPublicRanges, checkLinkRange, LinkExposureOverrides, linkPorts } from './link-exposure';
+import { readNetworkCluster, readOptionalItems, readOptionalObject, readStrings, reporter } from './network-input';
+import { ownValue, readKeyedMap, toLookup } from '../validation/read';
 
 /** One VPC of a multi-region AWS deployment, as plain data. */
 export interface AwsNetworkVpcInput {
@@ -23,11 +26,12 @@ export interface AwsNetworkVpcInput {
 }
 
 /** Input of {@link planAwsPeeringMesh} and {@link planAwsTransitGatewayHub}. */
-export interface AwsNetworkPlanInput {
+export interface AwsNetworkPlanInput extends LinkExposureOverrides {
   /** The VPCs, one per EKS cluster (at least two). */
   readonly vpcs: readonly AwsNetworkVpcInput[];
   /**
-   * Database ports allowed between the VPCs (besides DNS 53 TCP/UDP and ICMP).
+   * Database ports allowed between the VPCs (besides DNS 53 TCP/UDP and ICMP): 26257, 26258 (the
+   * RPC port with `separateSqlPort`) and 8080 to reach the DB Console; any other port goes in `extraPorts`.
    * @default [26257]
    */
   readonly ports?: readonly number[];
@@ -171,7 +175,10 @@ export function compareAwsTopologies(vpcCount: number, regionCount: number, rout
  * and security-group rules by CIDR (cross-region peering cannot reference security groups).
  * Throws one {@link TopologyError} listing every problem.
  */
-export function planAwsPeeringMesh(input: AwsNetworkPlanInput): AwsPeeringMeshPlan {
+export function planAwsPeeringMesh(rawInput: AwsNetworkPlanInput): AwsPeeringMeshPlan {
+  const problems: Problem[] = [];
+  const input = readAwsNetworkInput(rawInput, problems);
+  throwIfProblems(problems);
   const vpcs = resolveVpcs(input);
   const peerings: PlannedPeering[] = [];
   for (let a = 0; a < vpcs.length; a++) {
@@ -194,15 +201,18 @@ export function planAwsPeeringMesh(input: AwsNetworkPlanInput): AwsPeeringMeshPl
  * Plans a transit-gateway hub: one TGW per region (ASN from `asns`, default 65100, 65101, …),
  * one VPC attachment per VPC, TGW peerings between every pair of regions with static routes to
  * the remote regions' VPC CIDRs, routes to the local TGW in every route table, and SG rules by CIDR.
- * @param asns Amazon-side ASN per region
+ * @param rawAsns Amazon-side ASN per region (looked up by own key)
  */
-export function planAwsTransitGatewayHub(input: AwsNetworkPlanInput, asns: Readonly<Record<string, number>> = {}): AwsTransitGatewayHubPlan {
+export function planAwsTransitGatewayHub(rawInput: AwsNetworkPlanInput, rawAsns: Readonly<Record<string, number>> = {}): AwsTransitGatewayHubPlan {
   const problems: Problem[] = [];
+  const input = readAwsNetworkInput(rawInput, problems);
+  const asns = toLookup(readKeyedMap(rawAsns ?? {}, 'transitGatewayAsns', reporter(problems), 'a map of ASNs by region') ?? []) as Record<string, number>;
+  throwIfProblems(problems);
   const vpcs = resolveVpcs(input, problems, false);
   const regions = [...new Set(vpcs.map((v) => v.region))];
   const transitGateways: PlannedTransitGateway[] = regions.map((region, i) => ({
     region,
-    asn: asns[region] ?? 65100 + i,
+    asn: ownValue(asns, region) ?? 65100 + i,
     vpcs: vpcs.flatMap((v, j) => (v.region === region ? [j] : [])),
   }));
   for (const [region, asn] of Object.entries(asns)) {
@@ -247,6 +257,8 @@ export function planAwsTransitGatewayHub(input: AwsNetworkPlanInput, asns: Reado
 
 function resolveVpcs(input: AwsNetworkPlanInput, problems: Problem[] = [], throwNow = true): PlannedVpc[] {
   const list = input.vpcs ?? [];
+  const allowPublic = allowPublicRanges(input.allowPublicRanges, problems);
+  linkPorts(input.ports, input.extraPorts, problems);
   if (list.length < 2) problems.push({ path: 'vpcs', message: `has ${list.length} VPC${list.length === 1 ? '' : 's'}; connecting VPCs needs at least two` });
   const names = new Map<string, number>();
   const labelled: LabelledCidr[] = [];
@@ -269,9 +281,17 @@ function resolveVpcs(input: AwsNetworkPlanInput, problems: Problem[] = [], throw
     let cidrs: string[];
     if (v.cidrs !== undefined) {
       cidrs = [...v.cidrs];
-      cidrs.forEach((cidr, j) => overrides.push({ vpc: i, path: `${at}.cidrs[${j}]`, cidr }));
+      cidrs.forEach((cidr, j) => {
+        overrides.push({ vpc: i, path: `${at}.cidrs[${j}]`, cidr });
+        if (typeof parseCidr(cidr) !== 'string') checkLinkRange(cidr, `${at}.cidrs[${j}]`, allowPublic, problems);
+      });
     } else {
       cidrs = clusterSourceCidrs(c);
+      for (const field of ['podCidrs', 'nodeCidrs'] as const) {
+        (c[field] ?? []).forEach((cidr, j) => {
+          if (typeof parseCidr(cidr) !== 'string') checkLinkRange(cidr, `${at}.cluster.${field}[${j}]`, allowPublic, problems);
+        });
+      }
       if (cidrs.length === 0) problems.push({ path: `${at}.cluster.podCidrs`, message: `cluster ${show(c.name)} has no IPv4 pod or node CIDR to route; set them or give cidrs` });
     }
     return { name: c.name, region: c.region, cidrs };
@@ -304,7 +324,7 @@ function resolveVpcs(input: AwsNetworkPlanInput, problems: Problem[] = [], throw
 
 function planSgRules(input: AwsNetworkPlanInput, vpcs: readonly PlannedVpc[]): PlannedSecurityGroupRule[] {
   const out: PlannedSecurityGroupRule[] = [];
-  const ports = input.ports ?? [COCKROACH_PORT];
+  const ports = linkPorts(input.ports, input.extraPorts, []) ?? [COCKROACH_PORT];
   vpcs.forEach((_, into) => {
     const remote = vpcs.filter((__, j) => j !== into);
     // SG sources are the other VPCs' routed CIDRs (the same ones their routes point at).
@@ -315,4 +335,20 @@ function planSgRules(input: AwsNetworkPlanInput, vpcs: readonly PlannedVpc[]): P
     }
   });
   return out;
+}
+
+/** The input as plain copies of the right shapes; every shape problem is reported. */
+function readAwsNetworkInput(raw: unknown, problems: Problem[]): AwsNetworkPlanInput {
+  const input = readOptionalObject(raw ?? null, '(input)', problems, 'the network input object') ?? {};
+  const vpcs = (readOptionalItems(input.vpcs ?? null, 'vpcs', problems, 'a list of VPCs') ?? []).flatMap((v, i) => {
+    const at = `vpcs[${i}]`;
+    const fields = readOptionalObject(v ?? null, at, problems, 'a VPC', ['cluster', 'cidrs', 'routeTables', 'securityGroups']);
+    const cluster = fields ? readNetworkCluster(fields.cluster, `${at}.cluster`, problems) : undefined;
+    const cidrs = fields ? readStrings(fields.cidrs, `${at}.cidrs`, problems, 'CIDR blocks') : undefined;
+    if (fields && fields.securityGroups !== undefined && !(Number.isInteger(fields.securityGroups) && (fields.securityGroups as number) >= 0)) {
+      problems.push({ path: `${at}.securityGroupIds`, message: `${show(fields.securityGroups)} security groups is not a count` });
+    }
+    return fields && cluster ? [{ ...fields, cluster, cidrs }] : [];
+  });
+  return { ...input, vpcs } as unknown as AwsNetworkPlanInput;
 }

@@ -1,16 +1,20 @@
+import { parseCidr } from '../cidr';
 import { Problem, show, throwIfProblems } from '../problems';
 import { COCKROACH_PORT, ClusterSpec } from '../topology';
 import { checkClusterCidrsDisjoint, requirePodCidrs } from './cluster-cidrs';
 import { IngressPlan, planIngress } from './ingress-rules';
+import { allowPublicRanges, checkLinkRange, LinkExposureOverrides, linkPorts } from './link-exposure';
+import { readNetworkCluster, readOptionalItems, readOptionalObject } from './network-input';
 
 /** Input of {@link planGcpNetworks}: which GKE cluster lives in which VPC network. */
-export interface GcpNetworkPlanInput {
+export interface GcpNetworkPlanInput extends LinkExposureOverrides {
   /** The VPC networks by a plain label (one entry for a single global VPC). */
   readonly networks: ReadonlyArray<{ readonly name: string }>;
   /** The GKE clusters and the label of the network each one runs in. */
   readonly clusters: ReadonlyArray<{ readonly cluster: ClusterSpec; readonly network: string }>;
   /**
-   * Database ports allowed between the clusters (besides DNS 53 TCP/UDP and ICMP).
+   * Database ports allowed between the clusters (besides DNS 53 TCP/UDP and ICMP): 26257, 26258 (the
+   * RPC port with `separateSqlPort`) and 8080 to reach the DB Console; any other port goes in `extraPorts`.
    * @default [26257]
    */
   readonly ports?: readonly number[];
@@ -62,10 +66,14 @@ export interface GcpNetworkPlan {
  * Network Peering between every pair with custom route export and import. Throws one
  * {@link TopologyError} listing every problem.
  */
-export function planGcpNetworks(input: GcpNetworkPlanInput): GcpNetworkPlan {
+export function planGcpNetworks(rawInput: GcpNetworkPlanInput): GcpNetworkPlan {
   const problems: Problem[] = [];
+  const input = readGcpNetworkInput(rawInput, problems);
+  throwIfProblems(problems);
   const networks = input.networks.map((n) => n.name);
   const clusters = input.clusters.map((c) => c.cluster);
+  const allowPublic = allowPublicRanges(input.allowPublicRanges, problems);
+  const ports = linkPorts(input.ports, input.extraPorts, problems) ?? [COCKROACH_PORT];
   if (networks.length === 0) problems.push({ path: 'networks', message: 'is empty; give at least one VPC network' });
   networks.forEach((name, i) => {
     const first = networks.indexOf(name);
@@ -94,6 +102,13 @@ export function planGcpNetworks(input: GcpNetworkPlanInput): GcpNetworkPlan {
       message: p.message.replace(/at clusters\[(\d+)\]/, 'at clusters[$1].cluster'),
     })),
   );
+  clusters.forEach((cluster, i) => {
+    for (const field of ['podCidrs', 'nodeCidrs'] as const) {
+      (cluster[field] ?? []).forEach((cidr, j) => {
+        if (typeof parseCidr(cidr) !== 'string') checkLinkRange(cidr, `clusters[${i}].cluster.${field}[${j}]`, allowPublic, problems);
+      });
+    }
+  });
   throwIfProblems(problems);
 
   const peerings: PlannedGcpPeering[] = [];
@@ -105,11 +120,26 @@ export function planGcpNetworks(input: GcpNetworkPlanInput): GcpNetworkPlan {
       pair++;
     }
   }
-  const ports = input.ports ?? [COCKROACH_PORT];
   const firewalls = input.clusters.map((c, i) => ({
     cluster: i,
     network: networks.indexOf(c.network),
     ingress: planIngress(clusters.filter((_, j) => j !== i), ports),
   }));
   return { networks, singleNetwork: networks.length === 1, peerings, firewalls };
+}
+
+/** The input as plain copies of the right shapes; every shape problem is reported. */
+function readGcpNetworkInput(raw: unknown, problems: Problem[]): GcpNetworkPlanInput {
+  const input = readOptionalObject(raw ?? null, '(input)', problems, 'the network input object') ?? {};
+  const networks = (readOptionalItems(input.networks ?? null, 'networks', problems, 'a list of networks') ?? []).flatMap((n, i) => {
+    const fields = readOptionalObject(n ?? null, `networks[${i}]`, problems, 'a network', ['name']);
+    if (fields && typeof fields.name !== 'string') problems.push({ path: `networks[${i}].name`, message: `${show(fields.name)} is not a network label` });
+    return fields && typeof fields.name === 'string' ? [{ ...fields, name: fields.name }] : [];
+  });
+  const clusters = (readOptionalItems(input.clusters ?? null, 'clusters', problems, 'a list of clusters') ?? []).flatMap((c, i) => {
+    const fields = readOptionalObject(c ?? null, `clusters[${i}]`, problems, 'a cluster and its network', ['cluster', 'network']);
+    const cluster = fields ? readNetworkCluster(fields.cluster, `clusters[${i}].cluster`, problems) : undefined;
+    return fields && cluster ? [{ ...fields, cluster, network: fields.network as string }] : [];
+  });
+  return { ...input, networks, clusters } as GcpNetworkPlanInput;
 }

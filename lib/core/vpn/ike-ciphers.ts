@@ -70,10 +70,10 @@ export function resolveIkeCipherSet(set: IkeCipherSet = {}): Required<IkeCipherS
 export function validateIkeCipherSet(set: IkeCipherSet | undefined, path = 'cipher'): Problem[] {
   if (set === undefined) return [];
   const problems: Problem[] = [];
-  if (set.encryption !== undefined && !(set.encryption in GCP_ENCRYPTION)) {
+  if (set.encryption !== undefined && !(typeof set.encryption === 'string' && Object.hasOwn(GCP_ENCRYPTION, set.encryption))) {
     problems.push({ path: `${path}.encryption`, message: `${show(set.encryption)} is not one of ${Object.keys(GCP_ENCRYPTION).join(', ')}` });
   }
-  if (set.integrity !== undefined && !(set.integrity in GCP_INTEGRITY)) {
+  if (set.integrity !== undefined && !(typeof set.integrity === 'string' && Object.hasOwn(GCP_INTEGRITY, set.integrity))) {
     problems.push({ path: `${path}.integrity`, message: `${show(set.integrity)} is not one of ${Object.keys(GCP_INTEGRITY).join(', ')}` });
   }
   if (set.dhGroup !== undefined && !SUPPORTED_DH_GROUPS.includes(set.dhGroup)) {

@@ -5,6 +5,7 @@ export * from './preshared-key';
 export * from './ike-ciphers';
 export * from './tunnel-layout';
 export * from './ingress-rules';
+export * from './link-exposure';
 export * from './cluster-cidrs';
 export * from './vpn-plan';
 export * from './aws-peering-plan';

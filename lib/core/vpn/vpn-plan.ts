@@ -1,5 +1,5 @@
 import { parseCidr } from '../cidr';
-import { Problem, show, throwIfProblems } from '../problems';
+import { Problem, show, throwIfProblems, TopologyError } from '../problems';
 import { COCKROACH_PORT, ClusterSpec } from '../topology';
 import { awsCustomerGatewayAsn, DEFAULT_AWS_ASN, DEFAULT_GCP_ASN, validateAsnPair } from './asn';
 import { checkClusterCidrsDisjoint, requirePodCidrs } from './cluster-cidrs';
@@ -15,6 +15,8 @@ import {
 } from './ike-ciphers';
 import { AwsIngressRule, awsIngressRules, clusterSourceCidrs, IngressPlan, planIngress } from './ingress-rules';
 import { allocateInsideCidrs, checkInsideCidrs, insideAddresses } from './inside-cidrs';
+import { allowPublicRanges, checkLinkRange, LinkExposureOverrides, linkPorts } from './link-exposure';
+import { readNetworkClusters, readOptionalItems, readOptionalObject, readStrings } from './network-input';
 import { validatePresharedKey } from './preshared-key';
 import { connectionCount, redundancyType, TunnelCount, TunnelEnds, tunnelLayout } from './tunnel-layout';
 
@@ -37,7 +39,7 @@ export interface VpnTunnelPlanOptions {
 }
 
 /** Input of {@link planCrossCloudVpn}: plain data, with the same field names as the Pulumi args. */
-export interface CrossCloudVpnPlanInput {
+export interface CrossCloudVpnPlanInput extends LinkExposureOverrides {
   /** Every cluster of the deployment. Clusters with `cloud: 'gcp'` are the GCP side, `cloud: 'aws'` the AWS side. */
   readonly clusters: readonly ClusterSpec[];
   /** GCP side. */
@@ -87,7 +89,8 @@ export interface CrossCloudVpnPlanInput {
    */
   readonly cipher?: IkeCipherSet;
   /**
-   * Database ports opened across the link (besides DNS 53 TCP/UDP and ICMP).
+   * Database ports opened across the link (besides DNS 53 TCP/UDP and ICMP): 26257, 26258 (the
+   * RPC port with `separateSqlPort`) and 8080 to reach the DB Console; any other port goes in `extraPorts`.
    * @default [26257]
    */
   readonly ports?: readonly number[];
@@ -157,14 +160,17 @@ export interface CrossCloudVpnPlan {
  * firewall/security-group rules. Pure; throws one {@link TopologyError} that lists every
  * problem with its field path before anything is created.
  */
-export function planCrossCloudVpn(input: CrossCloudVpnPlanInput): CrossCloudVpnPlan {
+export function planCrossCloudVpn(rawInput: CrossCloudVpnPlanInput): CrossCloudVpnPlan {
   const problems: Problem[] = [];
+  const input = readVpnPlanInput(rawInput, problems);
+  throwIfProblems(problems);
   const clusters = input.clusters ?? [];
   const gcpAsn = input.gcp?.asn ?? DEFAULT_GCP_ASN;
   const awsAsn = input.aws?.asn ?? DEFAULT_AWS_ASN;
   const gateway = input.aws?.gateway ?? 'vgw';
   const tunnelCountRaw = input.tunnelCount ?? 4;
-  const ports = input.ports ?? [COCKROACH_PORT];
+  const allowPublic = allowPublicRanges(input.allowPublicRanges, problems);
+  const ports = linkPorts(input.ports, input.extraPorts, problems) ?? [COCKROACH_PORT];
 
   if (tunnelCountRaw !== 2 && tunnelCountRaw !== 4) {
     problems.push({ path: 'tunnelCount', message: `${show(tunnelCountRaw)} is not supported; use 4 (99.99% SLA) or 2 (no SLA, for tests)` });
@@ -195,9 +201,6 @@ export function planCrossCloudVpn(input: CrossCloudVpnPlanInput): CrossCloudVpnP
   });
 
   problems.push(...validateIkeCipherSet(input.cipher));
-  ports.forEach((port, i) => {
-    if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push({ path: `ports[${i}]`, message: `${show(port)} is not a TCP port (1–65535)` });
-  });
 
   // Clusters: one side each, pod CIDRs present, every CIDR disjoint across both clouds.
   const gcpIdx = clusters.flatMap((c, i) => (c.cloud === 'gcp' ? [i] : []));
@@ -206,19 +209,27 @@ export function planCrossCloudVpn(input: CrossCloudVpnPlanInput): CrossCloudVpnP
   if (awsIdx.length === 0) problems.push({ path: 'clusters', message: "has no cluster with cloud 'aws'; CrossCloudVpn joins GKE clusters to EKS clusters" });
   problems.push(...requirePodCidrs(clusters, [...gcpIdx, ...awsIdx], 'the VPN advertises, routes and allows pod CIDRs'));
   problems.push(...checkClusterCidrsDisjoint(clusters));
-  const extra = input.gcp?.extraAdvertisedRanges ?? [];
-  extra.forEach((cidr, i) => {
-    const parsed = parseCidr(cidr);
-    if (typeof parsed === 'string') problems.push({ path: `gcp.extraAdvertisedRanges[${i}]`, message: parsed });
+  // Every range the link advertises, routes or opens to must be private, unless explicitly allowed.
+  [...gcpIdx, ...awsIdx].forEach((i) => {
+    for (const field of ['podCidrs', 'nodeCidrs'] as const) {
+      (clusters[i][field] ?? []).forEach((cidr, j) => {
+        if (typeof parseCidr(cidr) !== 'string') checkLinkRange(cidr, `clusters[${i}].${field}[${j}]`, allowPublic, problems);
+      });
+    }
   });
+  const extra = input.gcp?.extraAdvertisedRanges ?? [];
+  extra.forEach((cidr, i) => checkLinkRange(cidr, `gcp.extraAdvertisedRanges[${i}]`, allowPublic, problems));
 
   throwIfProblems(problems);
 
   // Decide. Given CIDRs are kept; the rest are allocated around them.
   const givenCidrs = given.map((g) => g.cidr);
-  const allocated = allocateInsideCidrs(tunnelCount - givenCidrs.length, {
-    exclude: [...(input.excludeInsideCidrs ?? []), ...givenCidrs],
-  });
+  let allocated: string[];
+  try {
+    allocated = allocateInsideCidrs(tunnelCount - givenCidrs.length, { exclude: [...(input.excludeInsideCidrs ?? []), ...givenCidrs] });
+  } catch {
+    throw new TopologyError([{ path: 'excludeInsideCidrs', message: `leaves no free /30 in 169.254.0.0/16 for ${tunnelCount - givenCidrs.length} tunnels` }]);
+  }
   let next = 0;
   const tunnels: VpnTunnelPlan[] = tunnelLayout(tunnelCount).map((ends) => {
     const insideCidr = tunnelOptions[ends.index]?.insideCidr ?? allocated[next++];
@@ -261,4 +272,23 @@ export function planCrossCloudVpn(input: CrossCloudVpnPlanInput): CrossCloudVpnP
     awsCipher: awsTunnelCipherOptions(cipher),
     gcpCipherSuite: gcpCipherSuite(cipher),
   };
+}
+
+/** The plan input as plain copies of the right shapes; every shape problem is reported. */
+function readVpnPlanInput(raw: unknown, problems: Problem[]): CrossCloudVpnPlanInput {
+  const input = readOptionalObject(raw ?? null, '(input)', problems, 'the VPN input object') ?? {};
+  const gcp = readOptionalObject(input.gcp, 'gcp', problems, 'the GCP side', ['asn', 'extraAdvertisedRanges']);
+  const aws = readOptionalObject(input.aws, 'aws', problems, 'the AWS side', ['asn', 'gateway']);
+  const tunnels = readOptionalItems(input.tunnels, 'tunnels', problems, 'a list of tunnel options')
+    ?.map((t, i) => readOptionalObject(t ?? null, `tunnels[${i}]`, problems, 'tunnel options', ['insideCidr', 'presharedKey']) ?? {});
+  const cipher = readOptionalObject(input.cipher, 'cipher', problems, 'a cipher set', ['encryption', 'integrity', 'dhGroup']);
+  return {
+    ...input,
+    clusters: readNetworkClusters(input.clusters ?? [], 'clusters', problems) ?? [],
+    gcp: gcp ? { ...gcp, extraAdvertisedRanges: readStrings(gcp.extraAdvertisedRanges, 'gcp.extraAdvertisedRanges', problems, 'CIDR blocks') } : undefined,
+    aws,
+    tunnels: tunnels as VpnTunnelPlanOptions[] | undefined,
+    excludeInsideCidrs: readStrings(input.excludeInsideCidrs, 'excludeInsideCidrs', problems, 'CIDR blocks'),
+    cipher,
+  } as CrossCloudVpnPlanInput;
 }

@@ -3,6 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { AwsVpcArgs, awsNetworkPlanInput } from './aws-vpc-peering-mesh';
 import { createSgRule, sgRuleName, slug } from './resource-helpers';
 import { AwsTransitGatewayHubPlan, planAwsTransitGatewayHub } from '../../core/vpn/aws-peering-plan';
+import { LinkExposureOverrides } from '../../core/vpn/link-exposure';
+import { requireArgs } from '../validation';
 
 /** One VPC attached to the hub: an {@link AwsVpcArgs} plus the attachment subnets. */
 export interface AwsHubVpcArgs extends AwsVpcArgs {
@@ -11,7 +13,7 @@ export interface AwsHubVpcArgs extends AwsVpcArgs {
 }
 
 /** Arguments of {@link AwsTransitGatewayHub}. */
-export interface AwsTransitGatewayHubArgs {
+export interface AwsTransitGatewayHubArgs extends LinkExposureOverrides {
   /** The VPCs (at least two, same AWS account, any regions). */
   readonly vpcs: readonly AwsHubVpcArgs[];
   /**
@@ -47,7 +49,8 @@ export class AwsTransitGatewayHub extends pulumi.ComponentResource {
   public readonly attachmentIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: AwsTransitGatewayHubArgs, opts?: pulumi.ComponentResourceOptions) {
-    const plan = planAwsTransitGatewayHub(awsNetworkPlanInput(args.vpcs, args.ports), args.asns);
+    requireArgs(args, 'AwsTransitGatewayHub');
+    const plan = planAwsTransitGatewayHub(awsNetworkPlanInput(args), args.asns);
     super('crosscluster:index:AwsTransitGatewayHub', name, {}, opts);
     this.plan = plan;
     const tags = args.tags ? { tags: { ...args.tags } } : {};

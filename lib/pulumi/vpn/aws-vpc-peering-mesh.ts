@@ -2,7 +2,10 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { createSgRule, sgRuleName, slug } from './resource-helpers';
 import { ClusterSpec } from '../../core/topology';
+import { isList } from '../../core/validation/read';
 import { AwsNetworkPlanInput, AwsPeeringMeshPlan, planAwsPeeringMesh } from '../../core/vpn/aws-peering-plan';
+import { LinkExposureOverrides } from '../../core/vpn/link-exposure';
+import { requireArgs } from '../validation';
 
 /** One VPC of a multi-region AWS deployment (existing resources, by id). */
 export interface AwsVpcArgs {
@@ -25,7 +28,7 @@ export interface AwsVpcArgs {
 }
 
 /** Arguments of {@link AwsVpcPeeringMesh}. */
-export interface AwsVpcPeeringMeshArgs {
+export interface AwsVpcPeeringMeshArgs extends LinkExposureOverrides {
   /** The VPCs (at least two, same AWS account, any regions). */
   readonly vpcs: readonly AwsVpcArgs[];
   /**
@@ -40,16 +43,22 @@ export interface AwsVpcPeeringMeshArgs {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** The plain-data part of an {@link AwsVpcArgs} list, for the pure planners. */
-export function awsNetworkPlanInput(vpcs: readonly AwsVpcArgs[], ports?: readonly number[]): AwsNetworkPlanInput {
+/**
+ * The plain-data part of the arguments, for the pure planners. Values of the wrong shape are
+ * passed on as they are, for the planner to report with their paths.
+ */
+export function awsNetworkPlanInput(args: AwsVpcPeeringMeshArgs): AwsNetworkPlanInput {
+  const vpcs: unknown = args.vpcs;
   return {
-    vpcs: vpcs.map((v) => ({
+    vpcs: (isList(vpcs) ? (vpcs as AwsVpcArgs[]).map((v) => (v !== null && typeof v === 'object' ? {
       cluster: v.cluster,
       cidrs: v.cidrs,
-      routeTables: v.routeTableIds.length,
-      securityGroups: (v.securityGroupIds ?? []).length,
-    })),
-    ports,
+      routeTables: isList(v.routeTableIds) ? v.routeTableIds.length : v.routeTableIds,
+      securityGroups: v.securityGroupIds === undefined ? 0 : isList(v.securityGroupIds) ? v.securityGroupIds.length : v.securityGroupIds,
+    } : v)) : vpcs) as AwsNetworkPlanInput['vpcs'],
+    ports: args.ports,
+    extraPorts: args.extraPorts,
+    allowPublicRanges: args.allowPublicRanges,
   };
 }
 
@@ -68,7 +77,8 @@ export class AwsVpcPeeringMesh extends pulumi.ComponentResource {
   public readonly peeringConnectionIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: AwsVpcPeeringMeshArgs, opts?: pulumi.ComponentResourceOptions) {
-    const plan = planAwsPeeringMesh(awsNetworkPlanInput(args.vpcs, args.ports));
+    requireArgs(args, 'AwsVpcPeeringMesh');
+    const plan = planAwsPeeringMesh(awsNetworkPlanInput(args));
     super('crosscluster:index:AwsVpcPeeringMesh', name, {}, opts);
     this.plan = plan;
     const tags = args.tags ? { tags: { ...args.tags } } : {};

@@ -2,12 +2,14 @@ import * as aws from '@pulumi/aws';
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { createSgRule, regionArg, sgRuleName, slug } from './resource-helpers';
-import { Problem, throwIfProblems, TopologyError } from '../../core/problems';
+import { Problem, show, throwIfProblems, TopologyError } from '../../core/problems';
 import { ClusterSpec } from '../../core/topology';
 import { IkeCipherSet } from '../../core/vpn/ike-ciphers';
 import { gcpFirewallAllows } from '../../core/vpn/ingress-rules';
+import { LinkExposureOverrides } from '../../core/vpn/link-exposure';
+import { readOptionalItems, readOptionalObject } from '../../core/vpn/network-input';
 import { validatePresharedKey } from '../../core/vpn/preshared-key';
-import { AwsVpnGatewayKind, CrossCloudVpnPlan, planCrossCloudVpn } from '../../core/vpn/vpn-plan';
+import { AwsVpnGatewayKind, CrossCloudVpnPlan, planCrossCloudVpn, VpnTunnelPlanOptions } from '../../core/vpn/vpn-plan';
 
 /** The GCP side of a {@link CrossCloudVpn}. */
 export interface CrossCloudVpnGcpArgs {
@@ -112,7 +114,7 @@ export interface CrossCloudVpnTunnelArgs {
 }
 
 /** Arguments of {@link CrossCloudVpn}. */
-export interface CrossCloudVpnArgs {
+export interface CrossCloudVpnArgs extends LinkExposureOverrides {
   /**
    * Every cluster of the deployment (the same list as the database's). `cloud: 'gcp'` clusters are
    * advertised from GCP and allowed into AWS; `cloud: 'aws'` clusters are allowed into GCP. All
@@ -184,33 +186,45 @@ export class CrossCloudVpn extends pulumi.ComponentResource {
    */
   public static validate(args: CrossCloudVpnArgs): CrossCloudVpnPlan {
     const problems: Problem[] = [];
-    const gateway = args.aws?.gateway ?? 'vgw';
-    if (gateway === 'tgw' && args.aws.transitGatewayId === undefined && args.aws.transitGatewaySubnetIds === undefined) {
+    const input = readOptionalObject(args ?? null, '(args)', problems, 'the CrossCloudVpn arguments') ?? {};
+    const gcpArgs = readOptionalObject(input.gcp ?? null, 'gcp', problems, 'the GCP side', ['network', 'region', 'asn', 'extraAdvertisedRanges']);
+    const awsArgs = readOptionalObject(input.aws ?? null, 'aws', problems, 'the AWS side', [
+      'vpcId', 'asn', 'gateway', 'vpnGatewayId', 'transitGatewayId', 'transitGatewaySubnetIds', 'routeTableIds',
+    ]) ?? {};
+    if (gcpArgs && gcpArgs.network === undefined) problems.push({ path: 'gcp.network', message: 'is required: the VPC network of the HA VPN gateway' });
+    if (gcpArgs && (typeof gcpArgs.region !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(gcpArgs.region))) {
+      problems.push({ path: 'gcp.region', message: `${show(gcpArgs.region)} is not a GCP region` });
+    }
+    if (input.aws !== undefined && input.aws !== null && awsArgs.vpcId === undefined) problems.push({ path: 'aws.vpcId', message: 'is required: the VPC of the AWS side' });
+    const gateway = awsArgs.gateway ?? 'vgw';
+    if (gateway === 'tgw' && awsArgs.transitGatewayId === undefined && awsArgs.transitGatewaySubnetIds === undefined) {
       problems.push({ path: 'aws.transitGatewaySubnetIds', message: "is required with gateway 'tgw' when no transitGatewayId is given (the new TGW must be attached to the VPC)" });
     }
-    if (gateway === 'vgw' && args.aws.transitGatewayId !== undefined) {
+    if (gateway === 'vgw' && awsArgs.transitGatewayId !== undefined) {
       problems.push({ path: 'aws.transitGatewayId', message: "is set but aws.gateway is 'vgw'; set gateway: 'tgw'" });
     }
-    if (gateway === 'tgw' && args.aws.vpnGatewayId !== undefined) {
+    if (gateway === 'tgw' && awsArgs.vpnGatewayId !== undefined) {
       problems.push({ path: 'aws.vpnGatewayId', message: "is set but aws.gateway is 'tgw'; leave it out or use gateway: 'vgw'" });
     }
-    if ((args.aws?.routeTableIds ?? []).length === 0) {
+    const routeTables = readOptionalItems(awsArgs.routeTableIds ?? [], 'aws.routeTableIds', problems, 'a list of route table ids');
+    if (routeTables !== undefined && routeTables.length === 0) {
       problems.push({ path: 'aws.routeTableIds', message: 'is empty; give the route tables of the subnets the EKS nodes and pods use' });
     }
+    for (const field of ['transitGatewaySubnetIds', 'securityGroupIds'] as const) {
+      readOptionalItems(awsArgs[field], `aws.${field}`, problems, 'a list of ids');
+    }
+    const tunnels = readOptionalItems(input.tunnels, 'tunnels', problems, 'a list of tunnel options');
     let plan: CrossCloudVpnPlan;
     try {
       plan = planCrossCloudVpn({
-        clusters: args.clusters,
-        gcp: { asn: args.gcp?.asn, extraAdvertisedRanges: args.gcp?.extraAdvertisedRanges },
-        aws: { asn: args.aws?.asn, gateway },
-        tunnelCount: args.tunnelCount,
-        tunnels: args.tunnels?.map((t) => ({ insideCidr: t.insideCidr, presharedKey: t.presharedKey })),
-        excludeInsideCidrs: args.excludeInsideCidrs,
-        cipher: args.cipher,
-        ports: args.ports,
+        ...input,
+        clusters: input.clusters as ClusterSpec[],
+        gcp: { asn: gcpArgs?.asn as number | undefined, extraAdvertisedRanges: gcpArgs?.extraAdvertisedRanges as string[] | undefined },
+        aws: { asn: awsArgs.asn as number | undefined, gateway: gateway as AwsVpnGatewayKind },
+        tunnels: tunnels as VpnTunnelPlanOptions[] | undefined,
       });
     } catch (e) {
-      if (e instanceof TopologyError) throw new TopologyError([...e.problems, ...problems]);
+      if (e instanceof TopologyError) throw new TopologyError([...problems, ...e.problems]);
       throw e;
     }
     throwIfProblems(problems);

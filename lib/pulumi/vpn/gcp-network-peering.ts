@@ -1,8 +1,10 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { ClusterSpec } from '../../core/topology';
-import { GcpNetworkPlan, planGcpNetworks } from '../../core/vpn/gcp-network-plan';
+import { GcpNetworkPlan, GcpNetworkPlanInput, planGcpNetworks } from '../../core/vpn/gcp-network-plan';
 import { gcpFirewallAllows } from '../../core/vpn/ingress-rules';
+import { LinkExposureOverrides } from '../../core/vpn/link-exposure';
+import { requireArgs } from '../validation';
 
 /** One VPC network, by a plain label and its self link. */
 export interface GcpNetworkArgs {
@@ -31,7 +33,7 @@ export interface GcpClusterNetworkArgs {
 }
 
 /** Arguments of {@link GcpNetworkPeering}. */
-export interface GcpNetworkPeeringArgs {
+export interface GcpNetworkPeeringArgs extends LinkExposureOverrides {
   /** The networks: one for a single global VPC, several for separate VPCs. */
   readonly networks: readonly GcpNetworkArgs[];
   /** The GKE clusters (at least two). */
@@ -58,11 +60,9 @@ export class GcpNetworkPeering extends pulumi.ComponentResource {
   public readonly firewallNames: pulumi.Output<string[]>;
 
   constructor(name: string, args: GcpNetworkPeeringArgs, opts?: pulumi.ComponentResourceOptions) {
-    const plan = planGcpNetworks({
-      networks: args.networks.map((n) => ({ name: n.name })),
-      clusters: args.clusters.map((c) => ({ cluster: c.cluster, network: c.network })),
-      ports: args.ports,
-    });
+    requireArgs(args, 'GcpNetworkPeering');
+    // The planner copies what it reads and reports every shape problem with its path.
+    const plan = planGcpNetworks(args as unknown as GcpNetworkPlanInput);
     super('crosscluster:index:GcpNetworkPeering', name, {}, opts);
     this.plan = plan;
 

@@ -3,7 +3,9 @@ import * as pulumi from '@pulumi/pulumi';
 import { parseCidr } from '../../core/cidr';
 import { Problem, show, throwIfProblems } from '../../core/problems';
 import { ClusterSpec } from '../../core/topology';
+import { readNetworkCluster, readNetworkClusters, readOptionalObject, readStrings } from '../../core/vpn/network-input';
 import { snatExclusionCidrs, vpcCniConfigurationValues } from '../../core/vpn/snat-exclusion';
+import { requireArgs } from '../validation';
 
 /** Arguments of {@link VpcCniSnatExclusion}. */
 export interface VpcCniSnatExclusionArgs {
@@ -59,15 +61,23 @@ export class VpcCniSnatExclusion extends pulumi.ComponentResource {
   public readonly configurationValues: pulumi.Output<string>;
 
   constructor(name: string, args: VpcCniSnatExclusionArgs, opts?: pulumi.ComponentResourceOptions) {
+    requireArgs(args, 'VpcCniSnatExclusion');
     const problems: Problem[] = [];
-    if (args.cluster.cloud !== 'aws') problems.push({ path: 'cluster.cloud', message: `${show(args.cluster.cloud)} is not 'aws'; the VPC CNI runs on EKS` });
-    (args.extraCidrs ?? []).forEach((cidr, i) => {
+    const cluster = readNetworkCluster(args.cluster, 'cluster', problems);
+    const clusters = readNetworkClusters(args.clusters, 'clusters', problems);
+    if (cluster && cluster.cloud !== 'aws') problems.push({ path: 'cluster.cloud', message: `${show(cluster.cloud)} is not 'aws'; the VPC CNI runs on EKS` });
+    const extraCidrs = readStrings(args.extraCidrs, 'extraCidrs', problems, 'CIDR blocks') ?? [];
+    extraCidrs.forEach((cidr, i) => {
       const parsed = parseCidr(cidr);
       if (typeof parsed === 'string') problems.push({ path: `extraCidrs[${i}]`, message: parsed });
     });
+    const extraEnv = args.extraEnv === undefined ? {} : readOptionalObject(args.extraEnv, 'extraEnv', problems, 'a map of environment variables') ?? {};
+    for (const [key, value] of Object.entries(extraEnv)) {
+      if (typeof value !== 'string') problems.push({ path: `extraEnv.${key}`, message: `${show(value)} is not a string` });
+    }
     throwIfProblems(problems);
-    const cidrs = [...new Set([...snatExclusionCidrs(args.cluster, args.clusters), ...(args.extraCidrs ?? [])])];
-    const configurationValues = vpcCniConfigurationValues(cidrs, args.extraEnv);
+    const cidrs = [...new Set([...snatExclusionCidrs(cluster!, clusters!), ...extraCidrs])];
+    const configurationValues = vpcCniConfigurationValues(cidrs, extraEnv as Record<string, string>);
     super('crosscluster:index:VpcCniSnatExclusion', name, {}, opts);
 
     new aws.eks.Addon(
