@@ -22,10 +22,9 @@ export interface HostileSample {
  * @param seed the fast-check seed
  */
 export function hostileSample(count = 20, seed = 13): HostileSample[] {
-  const samples: HostileSample[] = [];
-  // Each generated case is accepted with a probability of about one in six: draw enough of them.
-  for (const { input, categories } of fc.sample(hostileCase, { numRuns: count * 40, seed })) {
-    if (samples.length >= count) break;
+  const accepted: { categories: readonly string[]; clusters: HostileSample['clusters'] }[] = [];
+  // Each generated case is accepted with a probability of about one in twenty: draw enough of them.
+  for (const { input, categories } of fc.sample(hostileCase, { numRuns: count * 200, seed })) {
     let plan;
     try {
       plan = planDeployment(materialize(input) as TopologyInput, { engine: 'cdk8s' });
@@ -33,11 +32,21 @@ export function hostileSample(count = 20, seed = 13): HostileSample[] {
       if (error instanceof TopologyError) continue;
       throw error;
     }
-    samples.push({
-      id: `hostile-${samples.length}`,
-      categories,
-      clusters: renderDeployment(plan).map((m) => ({ cluster: m.cluster, objects: allObjects(m) })),
-    });
+    accepted.push({ categories, clusters: renderDeployment(plan).map((m) => ({ cluster: m.cluster, objects: allObjects(m) })) });
   }
-  return samples;
+  // Most accepted cases carry no hostile value that got through: prefer one case per category first.
+  const chosen: typeof accepted = [];
+  const seen = new Set<string>();
+  for (const candidate of accepted) {
+    if (chosen.length >= count) break;
+    if (candidate.categories.some((c) => c !== 'base' && !seen.has(c))) {
+      chosen.push(candidate);
+      candidate.categories.forEach((c) => seen.add(c));
+    }
+  }
+  for (const candidate of accepted) {
+    if (chosen.length >= count) break;
+    if (!chosen.includes(candidate)) chosen.push(candidate);
+  }
+  return chosen.map((c, i) => ({ id: `hostile-${i}`, ...c }));
 }
