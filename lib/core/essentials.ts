@@ -15,5 +15,7 @@ export type { SanPlan } from './sans';
 export { Tls } from './tls';
 export type { CertManagerTlsOptions, ExistingCaOptions, GeneratedTlsOptions, KeyAlgorithm, TlsKind } from './tls';
 export { COCKROACH_HTTP_PORT, COCKROACH_PORT, DEFAULT_CLUSTER_DOMAIN } from './topology';
+export type { AksProfile, EksProfile, EksSubnet, GenericProfile, GkeDnsProvider, GkeProfile } from './cloud/profiles';
+export type { DatabaseClient, DatabaseNetworkPolicyOptions, MatchLabels } from './network-policy-options';
 export type { Cloud, ClusterDnsKind, ClusterSpec, CockroachOptions, ResolvedCockroachOptions, SurvivalGoal } from './topology';
 export { findTopologyProblems, validateTopology } from './validation';

@@ -1,4 +1,5 @@
 import { checkDisjointCidrs, isIpAddress, LabelledCidr, parseCidr } from './cidr';
+import { findCloudProblems } from './cloud/validation';
 import { COCKROACH_DEFAULTS } from './defaults';
 import { Engine, TopologyInput } from './input';
 import { clusterDomainOf, dnsKindOf, namespaceOf, podFqdn, podName } from './naming';
@@ -136,6 +137,7 @@ export function findTopologyProblems(input: TopologyInput, engine?: Engine): Pro
   }
   checkNetworking(input.networking, clusters, names, engine, add);
   checkTls(input.tls, engine, add);
+  problems.push(...findCloudProblems(input, engine));
   return problems;
 }
 
@@ -212,10 +214,14 @@ function checkNetworking(
   if (dns) {
     const addresses = dns.dnsAddresses ?? {};
     const seen = new Map<string, string>();
-    for (const [cluster, ip] of Object.entries(addresses)) {
+    for (const [cluster, value] of Object.entries(addresses)) {
       const path = `networking.dnsAddresses.${cluster}`;
       if (!names.has(cluster)) unknownCluster(path, cluster);
-      if (typeof ip !== 'string' || !isIpAddress(ip)) {
+      // A list (an AWS NLB's IP per subnet) is checked entry by entry in cloud/validation.ts.
+      const ip = Array.isArray(value) ? value[0] : value;
+      if (Array.isArray(value) && value.length === 0) {
+        add(path, 'an empty list: give the DNS load balancer\'s IP(s)');
+      } else if (typeof ip !== 'string' || !isIpAddress(ip)) {
         add(path, `${show(ip)} is not an IP address; cluster DNS servers forward to IPs only (resolve an NLB name to its private IPs)`);
       } else if (seen.has(ip)) {
         add(path, `${show(ip)} is also the DNS address of ${show(seen.get(ip))}`);

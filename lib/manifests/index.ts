@@ -4,6 +4,7 @@ export * from './database';
 export * from './dns';
 export * from './kube-object';
 export * from './labels';
+export * from './network-policies';
 export * from './load-balancer-annotations';
 export * from './per-pod-services';
 export * from './render';

@@ -1,54 +1,56 @@
-import { isIpAddress } from '../core/cidr';
-import { PodAddress } from '../core/networking';
-import { Cloud } from '../core/topology';
+import { KubeObject } from './kube-object';
+import { loadBalancerShape } from '../core/cloud/cloud-profile';
+import { LoadBalancerRequest, Protocol } from '../core/cloud/load-balancer';
+import { ClusterPlan } from '../core/plan';
 
-/** What a load balancer needs to be pinned to an address in a given cloud. */
-export interface LoadBalancerPinning {
-  readonly annotations: Record<string, string>;
-  /** Set only where a cloud has no annotation for it (the deprecated field still works there). */
-  readonly loadBalancerIP?: string;
+/** One port of a load balancer, before the cloud splits protocols over Services. */
+export interface LoadBalancerPort {
+  readonly name: string;
+  readonly port: number;
+  readonly targetPort: number | string;
+  readonly protocol: Protocol;
+}
+
+/** What a load balancer is, apart from how its cloud expresses it. */
+export interface LoadBalancerServiceSpec {
+  /** Base name; a cloud that needs one Service per protocol appends `-udp`/`-tcp`. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly selector: Readonly<Record<string, string>>;
+  readonly ports: readonly LoadBalancerPort[];
+  /** `loadBalancerSourceRanges`: who may connect. Never empty for a load balancer the library emits. */
+  readonly sourceRanges: readonly string[];
+  /** Annotations besides the cloud's (e.g. external-dns). @default {} */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Other `spec` fields (publishNotReadyAddresses, externalTrafficPolicy). @default {} */
+  readonly spec?: Readonly<Record<string, unknown>>;
 }
 
 /**
- * The cloud-specific annotations for an internal or external L4 load balancer, pinned to a static
- * address when one is given: GKE (internal with global access, so other regions reach it),
- * the AWS Load Balancer Controller (NLB, IP targets), Azure.
+ * The Service(s) of one load balancer on the cluster's cloud: the cloud profile decides the
+ * annotations, the pinning fields and whether UDP and TCP share one Service (see lib/core/cloud).
  */
-export function loadBalancerPinning(
-  cloud: Cloud,
-  internal: boolean,
-  address: PodAddress | undefined,
-  externalDns = false,
-): LoadBalancerPinning {
-  const annotations: Record<string, string> = {};
-  let loadBalancerIP: string | undefined;
-  const ip = address && isIpAddress(address.address) ? address.address : undefined;
-  switch (cloud) {
-    case 'gcp':
-      if (internal) {
-        annotations['networking.gke.io/load-balancer-type'] = 'Internal';
-        annotations['networking.gke.io/internal-load-balancer-allow-global-access'] = 'true';
-      }
-      if (address?.gcpAddressName) annotations['networking.gke.io/load-balancer-ip-addresses'] = address.gcpAddressName;
-      else if (ip) loadBalancerIP = ip;
-      break;
-    case 'aws':
-      annotations['service.beta.kubernetes.io/aws-load-balancer-type'] = 'external';
-      annotations['service.beta.kubernetes.io/aws-load-balancer-nlb-target-type'] = 'ip';
-      annotations['service.beta.kubernetes.io/aws-load-balancer-scheme'] = internal ? 'internal' : 'internet-facing';
-      if (internal && ip) annotations['service.beta.kubernetes.io/aws-load-balancer-private-ipv4-addresses'] = ip;
-      if (!internal && address?.awsEipAllocation) {
-        annotations['service.beta.kubernetes.io/aws-load-balancer-eip-allocations'] = address.awsEipAllocation;
-      }
-      if (address?.awsSubnet) annotations['service.beta.kubernetes.io/aws-load-balancer-subnets'] = address.awsSubnet;
-      break;
-    case 'azure':
-      if (internal) annotations['service.beta.kubernetes.io/azure-load-balancer-internal'] = 'true';
-      if (ip) annotations[ip.includes(':') ? 'service.beta.kubernetes.io/azure-load-balancer-ipv6' : 'service.beta.kubernetes.io/azure-load-balancer-ipv4'] = ip;
-      break;
-    default:
-      if (ip) loadBalancerIP = ip;
-  }
-  if (externalDns && address && !ip) annotations['external-dns.alpha.kubernetes.io/hostname'] = address.address;
-  return { annotations, loadBalancerIP };
+export function renderLoadBalancerServices(cluster: ClusterPlan, request: Omit<LoadBalancerRequest, 'protocols'>, spec: LoadBalancerServiceSpec): KubeObject[] {
+  const protocols = [...new Set(spec.ports.map((p) => p.protocol))];
+  const shape = loadBalancerShape(cluster.profile, { ...request, protocols });
+  return shape.services.map((service) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: `${spec.name}${service.nameSuffix}`,
+      namespace: spec.namespace,
+      labels: spec.labels,
+      annotations: { ...shape.annotations, ...spec.annotations },
+    },
+    spec: {
+      type: 'LoadBalancer',
+      ...(shape.loadBalancerClass ? { loadBalancerClass: shape.loadBalancerClass } : {}),
+      selector: spec.selector,
+      ...spec.spec,
+      ports: spec.ports.filter((p) => service.protocols.includes(p.protocol)).map((p) => ({ ...p })),
+      ...(shape.loadBalancerIP ? { loadBalancerIP: shape.loadBalancerIP } : {}),
+      loadBalancerSourceRanges: [...spec.sourceRanges],
+    },
+  }));
 }
