@@ -1,13 +1,14 @@
+import { withNetworks } from '../support/topologies';
 import { Chart, Testing } from 'cdk8s';
 import { corefileServerBlocks, forwardedDomains, only, synthApp } from './helpers';
 import { validateKubeObjects } from '../support/kube-schema';
 import { ClusterSpec, COREFILE_BEGIN, COREFILE_END, DnsChain, mergeCorefile, TopologyError } from 'crosscluster/cdk8s';
 
-const clusters: ClusterSpec[] = [
+const clusters: ClusterSpec[] = withNetworks([
   { name: 'us-east1', cloud: 'gcp', region: 'us-east1', nodes: 3 },
   { name: 'us-west1', cloud: 'gcp', region: 'us-west1', nodes: 3 },
   { name: 'eu-west-1', cloud: 'aws', region: 'eu-west-1', nodes: 3, namespace: 'crdb-eu', clusterDomain: 'eks.local' },
-];
+]);
 const dnsAddresses = { 'us-east1': '10.10.15.250', 'us-west1': '10.20.15.250', 'eu-west-1': '10.30.15.250' };
 
 describe('DnsChain alone', () => {
@@ -15,27 +16,36 @@ describe('DnsChain alone', () => {
     const { files, result } = synthApp((app) => new DnsChain(app, 'dns', { clusters, dnsAddresses }));
     expect(Object.keys(files)).toEqual(['eu-west-1-dns.k8s.yaml', 'us-east1-dns.k8s.yaml', 'us-west1-dns.k8s.yaml']);
     for (const { objects } of Object.values(files)) {
-      expect(objects.map((o) => `${o.kind}/${o.metadata.namespace}`)).toEqual(['Service/kube-system', 'ConfigMap/kube-system']);
+      expect(objects.every((o) => o.metadata.namespace === 'kube-system')).toBe(true);
+      expect(objects.map((o) => o.kind).sort()).toEqual([...objects.filter((o) => o.kind === 'Service').map(() => 'Service'), 'ConfigMap'].sort());
       validateKubeObjects(objects);
     }
     expect(result.charts['us-east1'].node.id).toBe('us-east1-dns');
   });
 
-  test('the DNS load balancer: internal, 53 over UDP and TCP, pinned to the static address', () => {
+  test('the DNS load balancer: internal, 53 over UDP and TCP, pinned to the static address, admitting the peers only', () => {
     const { files } = synthApp((app) => new DnsChain(app, 'dns', { clusters, dnsAddresses }));
-    const gke = only(files['us-east1-dns.k8s.yaml'].objects, 'Service');
-    expect(gke.metadata.name).toBe('kube-dns-lb');
-    expect(gke.spec.type).toBe('LoadBalancer');
-    expect(gke.spec.selector).toEqual({ 'k8s-app': 'kube-dns' });
-    expect(gke.spec.ports.map((p: any) => `${p.port}/${p.protocol}`)).toEqual(['53/UDP', '53/TCP']);
-    expect(gke.spec.loadBalancerIP).toBe('10.10.15.250');
-    expect(gke.metadata.annotations).toEqual({
-      'networking.gke.io/load-balancer-type': 'Internal',
-      'networking.gke.io/internal-load-balancer-allow-global-access': 'true',
-    });
+    // GKE at the oldest supported version: no mixed-protocol internal LB, so two Services share the IP.
+    const gke = files['us-east1-dns.k8s.yaml'].objects.filter((o) => o.kind === 'Service');
+    expect(gke.map((s) => s.metadata.name)).toEqual(['kube-dns-lb-udp', 'kube-dns-lb-tcp']);
+    expect(gke.map((s) => s.spec.ports.map((p: any) => `${p.port}/${p.protocol}`))).toEqual([['53/UDP'], ['53/TCP']]);
+    for (const service of gke) {
+      expect(service.spec.type).toBe('LoadBalancer');
+      expect(service.spec.selector).toEqual({ 'k8s-app': 'kube-dns' });
+      expect(service.spec.loadBalancerIP).toBe('10.10.15.250');
+      expect(service.metadata.annotations).toEqual({
+        'networking.gke.io/load-balancer-type': 'Internal',
+        'networking.gke.io/internal-load-balancer-allow-global-access': 'true',
+      });
+      const peers = clusters.filter((c) => c.name !== 'us-east1').flatMap((c) => [...c.podCidrs!, ...c.nodeCidrs!]);
+      expect(service.spec.loadBalancerSourceRanges).toEqual(peers);
+    }
     const eks = only(files['eu-west-1-dns.k8s.yaml'].objects, 'Service');
+    expect(eks.metadata.name).toBe('kube-dns-lb');
+    expect(eks.spec.ports.map((p: any) => p.protocol)).toEqual(['UDP', 'TCP']);
     expect(eks.metadata.annotations).toMatchObject({
       'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
+      'service.beta.kubernetes.io/aws-load-balancer-subnets': clusters[2].eks!.subnets['eu-west-1a'].id,
       'service.beta.kubernetes.io/aws-load-balancer-private-ipv4-addresses': '10.30.15.250',
     });
   });
@@ -95,10 +105,11 @@ describe('DnsChain alone', () => {
     const app = Testing.app();
     const platform = new Chart(app, 'platform');
     new DnsChain(app, 'dns', { clusters, dnsAddresses, charts: { 'us-west1': platform } });
-    expect(Testing.synth(platform).map((o) => o.metadata.name)).toEqual(['kube-dns-lb', 'kube-dns']);
+    expect(Testing.synth(platform).map((o) => o.metadata.name)).toEqual(['kube-dns-lb-udp', 'kube-dns-lb-tcp', 'kube-dns']);
+    // A lone cluster has no peer to forward to it: nothing at all.
     const single = Testing.chart();
     new DnsChain(single, 'dns', { clusters: [clusters[0]] });
-    expect(Testing.synth(single).map((o) => o.kind)).toEqual(['Service']);
+    expect(Testing.synth(single)).toEqual([]);
   });
 
   test('DNS addresses are required for every cluster, and must be IPs', () => {
