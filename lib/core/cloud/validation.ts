@@ -40,19 +40,31 @@ export function findCloudProblems(input: TopologyInput, engine?: Engine): Proble
   if (networking.dnsChain) checkDnsChain(input, valid, engine, add);
   if (networking.perPodLoadBalancers) checkPerPodLoadBalancers(input, valid, add);
   checkNetworkPolicy(input, add);
-  // Allow-lists and the NetworkPolicy admit peers by their CIDRs: in a multi-cluster topology every
-  // cluster must give them, unless both are replaced (explicit sourceRanges, policy off).
+  // Allow-lists and the NetworkPolicy admit clusters by their CIDRs. Load balancers: per-pod ones
+  // always (their own pods dial them too), DNS ones when there is a peer; unless an explicit list
+  // replaces the derived one. The NetworkPolicy: when there is a peer and the policy is on.
   const policyOn = input.networkPolicy?.enabled !== false;
   const override = networking.options.sourceRanges !== undefined;
-  if (multi && (policyOn || !override)) {
-    const why = policyOn
-      ? 'the database NetworkPolicy and the load-balancer allow-lists admit each peer by its pod and node CIDRs'
-      : 'the load-balancer allow-lists admit each peer by its pod and node CIDRs';
+  const loadBalancers = networking.kind === 'perPodLoadBalancers' || multi;
+  const forLoadBalancers = loadBalancers && !override;
+  const forPolicy = multi && policyOn;
+  if (override && Array.isArray(networking.options.sourceRanges) && networking.options.sourceRanges.length === 0) {
+    add('networking.sourceRanges', 'an empty list admits everyone (Kubernetes reads no source ranges as no restriction): leave it out to derive the allow-list from the clusters\' CIDRs, or list the ranges');
+  }
+  if (forLoadBalancers || forPolicy) {
+    const why = [
+      ...(forPolicy ? ['the database NetworkPolicy'] : []),
+      ...(forLoadBalancers ? ['the load-balancer allow-lists'] : []),
+    ].join(' and ');
+    const escape = [
+      ...(forLoadBalancers ? ['set networking.sourceRanges'] : []),
+      ...(forPolicy ? ['set networkPolicy: { enabled: false } if another engine guards the database pods'] : []),
+    ].join(' and ');
     clusters.forEach((cluster, i) => {
       if (!isCluster(cluster)) return;
       for (const field of ['podCidrs', 'nodeCidrs'] as const) {
         if (!Array.isArray(cluster[field]) || cluster[field]!.length === 0) {
-          add(`clusters[${i}].${field}`, `is required: ${why} (give them${override ? '' : ', or set networking.sourceRanges'}${policyOn ? ' and networkPolicy: { enabled: false } if another engine guards the pods' : ''})`);
+          add(`clusters[${i}].${field}`, `is required: ${why} admit each cluster by its pod and node CIDRs (give them, or ${escape})`);
         }
       }
     });
