@@ -4,7 +4,7 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { allOf, byKey, forwardedDomains, keyOf, Obj, only, pinnedAddress, pinnedAddresses, readOutdir, synthApp, Synthesized } from './helpers';
+import { allOf, byKey, forwardedDomains, keyOf, Obj, only, pinnedAddresses, readOutdir, synthApp, Synthesized } from './helpers';
 import { build as buildGitops, topology as gitopsTopology } from '../../examples/gitops/main';
 import { build as buildPerPod, topology as perPodTopology } from '../../examples/per-pod-lb/main';
 import { validateKubeObjects } from '../support/kube-schema';

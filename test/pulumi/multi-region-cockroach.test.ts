@@ -1,3 +1,4 @@
+import { withNetworks } from '../support/topologies';
 // MultiRegionCockroach with per-pod load balancers under mocks: addresses flow from the mocked
 // Services into the join list, the advertise addresses and the node certificate SANs.
 import type * as pulumiType from '@pulumi/pulumi';
@@ -10,11 +11,11 @@ let pulumi: typeof pulumiType;
 let recorded: Recorded[];
 let component: import('../../lib/pulumi').MultiRegionCockroach;
 
-const CLUSTERS = [
+const CLUSTERS = withNetworks([
   { name: 'us-east', cloud: 'gcp', region: 'us-east1', nodes: 3 },
   { name: 'eu-west', cloud: 'aws', region: 'eu-west-1', nodes: 3 },
   { name: 'ap-south', cloud: 'azure', region: 'centralindia', nodes: 4 },
-] as const;
+] as const);
 
 /** The mocked address of pod `ordinal` of a cluster, as the per-pod Service reports it. */
 function address(cluster: string, ordinal: number): string {

@@ -1,3 +1,4 @@
+import { withNetworks } from '../support/topologies';
 // Parity: for the same topology and the same resolved addresses, the Kubernetes objects the Pulumi
 // path registers equal the objects the pure renderers produce, and the objects cdk8s synthesizes.
 import type * as pulumiType from '@pulumi/pulumi';
@@ -5,11 +6,11 @@ import {
   kubeObjectOf, kubeResources, Recorded, settle, startMocks, withoutEngineAnnotations,
 } from './mock-engine';
 
-const CLUSTERS = [
+const CLUSTERS = withNetworks([
   { name: 'us-east', cloud: 'gcp', region: 'us-east1', nodes: 3, zones: ['us-east1-b', 'us-east1-c'] },
   { name: 'eu-west', cloud: 'aws', region: 'eu-west-1', nodes: 3 },
   { name: 'ap-south', cloud: 'generic', region: 'ap-south-1', nodes: 2, clusterDomain: 'cluster.ap' },
-] as const;
+] as const);
 
 const ADDRESSES = {
   'us-east': [{ address: '10.1.0.10', gcpAddressName: 'crdb-0' }, '10.1.0.11', '10.1.0.12'],

@@ -1,3 +1,4 @@
+import { withNetworks } from '../support/topologies';
 // The set of resources depends on the topology only: a preview, where no load-balancer address
 // is known yet, registers exactly the resources a normal run registers.
 import type * as pulumiType from '@pulumi/pulumi';
@@ -8,11 +9,11 @@ async function run(preview: boolean, networking: 'perPod' | 'dnsChain'): Promise
   const recorded = await startMocks(pulumi, { preview, hostnameProviders: ['eu-west'] });
   const k8s = await import('@pulumi/kubernetes');
   const { MultiRegionCockroach, Networking, Tls } = await import('../../lib/pulumi');
-  const clusters = [
+  const clusters = withNetworks([
     { name: 'us-east', cloud: 'gcp' as const, region: 'us-east1', nodes: 3 },
     { name: 'eu-west', cloud: 'aws' as const, region: 'eu-west-1', nodes: 4 },
     { name: 'ap-south', cloud: 'azure' as const, region: 'centralindia', nodes: 1 },
-  ].map((c) => ({ ...c, provider: new k8s.Provider(c.name, { kubeconfig: c.name }) }));
+  ]).map((c) => ({ ...c, provider: new k8s.Provider(c.name, { kubeconfig: c.name }) }));
   new MultiRegionCockroach('crdb', {
     clusters,
     networking: networking === 'perPod'

@@ -1,13 +1,14 @@
+import { withNetworks } from '../support/topologies';
 // The pure helpers the Pulumi components rely on (no engine involved).
 import { Networking, planDeployment, Tls } from '../../lib/core';
 import { addressDependentObjects } from '../../lib/manifests/address-dependence';
 import { dnsPatchData } from '../../lib/manifests/dns-patch';
 import { isPlaceholderAddress, renderPendingPerPodServices } from '../../lib/manifests/pending-load-balancers';
 
-const clusters = [
+const clusters = withNetworks([
   { name: 'a', cloud: 'gcp' as const, region: 'r1', nodes: 2 },
   { name: 'b', cloud: 'generic' as const, region: 'r2', nodes: 2, dns: 'coredns' as const },
-];
+]);
 
 test('of the database objects, only the topology ConfigMaps depend on load-balancer addresses', () => {
   const dependent = addressDependentObjects({ clusters, networking: Networking.perPodLoadBalancers(), tls: Tls.generated() }, 'pulumi');

@@ -3,7 +3,7 @@
 import { eksSubnetsInOrder, findAwsAddressProblems, findEksProfileProblems } from './aws';
 import { findAksProfileProblems } from './azure';
 import { resolveCloudProfile } from './cloud-profile';
-import { findGkeProfileProblems, gkeDnsProvider } from './gcp';
+import { findGkeProfileProblems, gkeDnsProvider, gkeSupportsMixedProtocolInternal, GKE_MIXED_PROTOCOL_INTERNAL_MIN_VERSION } from './gcp';
 import { findGenericProfileProblems } from './generic';
 import { isIpAddress, parseCidr } from '../cidr';
 import { Engine, TopologyInput } from '../input';
@@ -23,8 +23,10 @@ function isCluster(c: unknown): c is ClusterSpec {
 }
 
 /**
- * The problems of the clusters' cloud profiles and of the load balancers and DNS forwarding the
- * strategy asks of each cloud. Called once from `findTopologyProblems`.
+ * The problems of the clusters' cloud profiles and of the load balancers, DNS forwarding and
+ * NetworkPolicy the strategy asks of each cloud. Called once from `findTopologyProblems`. Without an
+ * engine (a plain check, or `ClusterCerts`, which renders neither load balancers nor policies) only
+ * the given values are checked, not what is missing for the objects the engines render.
  */
 export function findCloudProblems(input: TopologyInput, engine?: Engine): Problem[] {
   const problems: Problem[] = [];
@@ -38,8 +40,9 @@ export function findCloudProblems(input: TopologyInput, engine?: Engine): Proble
   const valid = clusters.filter(isCluster);
   const multi = valid.length > 1;
   if (networking.dnsChain) checkDnsChain(input, valid, engine, add);
-  if (networking.perPodLoadBalancers) checkPerPodLoadBalancers(input, valid, add);
+  if (networking.perPodLoadBalancers) checkPerPodLoadBalancers(input, valid, engine, add);
   checkNetworkPolicy(input, add);
+  if (engine === undefined) return problems;
   // Allow-lists and the NetworkPolicy admit clusters by their CIDRs. Load balancers: per-pod ones
   // always (their own pods dial them too), DNS ones when there is a peer; unless an explicit list
   // replaces the derived one. The NetworkPolicy: when there is a peer and the policy is on.
@@ -64,7 +67,7 @@ export function findCloudProblems(input: TopologyInput, engine?: Engine): Proble
       if (!isCluster(cluster)) return;
       for (const field of ['podCidrs', 'nodeCidrs'] as const) {
         if (!Array.isArray(cluster[field]) || cluster[field]!.length === 0) {
-          add(`clusters[${i}].${field}`, `is required: ${why} admit each cluster by its pod and node CIDRs (give them, or ${escape})`);
+          add(`clusters[${i}].${field}`, `is required: ${why} admit each cluster by its pod and node CIDRs (give them; or replace them: ${escape})`);
         }
       }
     });
@@ -115,6 +118,7 @@ function checkDnsChain(input: TopologyInput, clusters: readonly ClusterSpec[], e
   }
   if (clusters.length < 2) return; // no peer: no DNS load balancer, no forwarding
   const addresses = (options.dnsAddresses ?? {}) as Record<string, unknown>;
+  const tcpOnly = new Set(Array.isArray(options.tcpOnlyClusters) ? options.tcpOnlyClusters : []);
   clusters.forEach((cluster, i) => {
     const at = `clusters[${i}]`;
     const profile = resolveCloudProfile(cluster);
@@ -127,7 +131,7 @@ function checkDnsChain(input: TopologyInput, clusters: readonly ClusterSpec[], e
           + 'Use crosscluster/pulumi (GkeCloudDnsForwarding creates them), or create one private forwarding zone per remote domain yourself '
           + "(gcloud dns managed-zones create --visibility=private --forwarding-targets=<remote DNS IPs> --private-forwarding-targets), or switch a Standard cluster to kube-dns (gcloud container clusters update --cluster-dns=default)");
       }
-      if (given === undefined) {
+      if (given === undefined && engine !== undefined) {
         add(path, `clusters[${i}] uses Cloud DNS, which has no DNS pods behind a load balancer: give the addresses of its Cloud DNS inbound server policy (gcp.dns.Policy with enableInboundForwarding), which the other clusters forward to`);
       }
     }
@@ -135,11 +139,13 @@ function checkDnsChain(input: TopologyInput, clusters: readonly ClusterSpec[], e
       // Peers forward to the given inbound-policy addresses; the checks below do not apply.
     } else if (cluster.cloud === 'aws') {
       if (given !== undefined) findAwsAddressProblems(cluster.eks, list, path, `${at}.eks`, add);
-      else if (eksSubnetsInOrder(cluster.eks).length === 0) add(`${at}.eks.subnets`, 'are required: the DNS NLB spans every subnet, with one private IP each that the other clusters forward to');
+      else if (engine !== undefined && eksSubnetsInOrder(cluster.eks).length === 0) add(`${at}.eks.subnets`, 'are required: the DNS NLB spans every subnet, with one private IP each that the other clusters forward to');
     } else if (list.length > 1) {
       add(path, `${list.length} addresses: a DNS load balancer on ${show(cluster.cloud)} has one address (only an AWS NLB has one per subnet)`);
+    } else if (engine !== undefined && given === undefined && cluster.cloud === 'gcp' && !tcpOnly.has(cluster.name) && !gkeSupportsMixedProtocolInternal(cluster.gke)) {
+      add(path, `clusters[${i}] is GKE without mixed-protocol internal load balancers (before ${GKE_MIXED_PROTOCOL_INTERNAL_MIN_VERSION} with subsetting), so its DNS load balancer is two Services, UDP and TCP, which must share one address: reserve an internal address with purpose SHARED_LOADBALANCER_VIP and give it here (or set gke.version and gke.subsetting if the cluster has both)`);
     }
-    if (cluster.cloud === 'generic' && !profile.internalLoadBalancers) {
+    if (engine !== undefined && cluster.cloud === 'generic' && !profile.internalLoadBalancers) {
       add(`${at}.generic.privateLoadBalancers`, 'the DNS load balancer must be internal, and the library cannot make a load balancer internal on a generic cluster: set it to true if your implementation hands out private addresses only (e.g. MetalLB on a private pool), or use a cloud profile');
     }
   });
@@ -151,7 +157,7 @@ function checkDnsChain(input: TopologyInput, clusters: readonly ClusterSpec[], e
   }
 }
 
-function checkPerPodLoadBalancers(input: TopologyInput, clusters: readonly ClusterSpec[], add: Add): void {
+function checkPerPodLoadBalancers(input: TopologyInput, clusters: readonly ClusterSpec[], engine: Engine | undefined, add: Add): void {
   const options = input.networking.perPodLoadBalancers!;
   const internal = options.internal ?? true;
   if (options.internal !== undefined && typeof options.internal !== 'boolean') {
@@ -164,7 +170,7 @@ function checkPerPodLoadBalancers(input: TopologyInput, clusters: readonly Clust
   clusters.forEach((cluster, i) => {
     const at = `clusters[${i}]`;
     const profile = resolveCloudProfile(cluster);
-    if (internal && !profile.internalLoadBalancers) {
+    if (engine !== undefined && internal && !profile.internalLoadBalancers) {
       add(`${at}.generic.privateLoadBalancers`, 'internal load balancers were asked for, and the library cannot make a load balancer internal on a generic cluster: set it to true if your implementation hands out private addresses only, or choose internet-facing ones explicitly with internal: false');
     }
     const list = addresses[cluster.name];
