@@ -14,7 +14,7 @@ const CLUSTERS = withNetworks([
 
 const ADDRESSES = {
   'us-east': [{ address: '10.1.0.10', gcpAddressName: 'crdb-0' }, '10.1.0.11', '10.1.0.12'],
-  'eu-west': ['10.2.0.10', { address: '10.2.0.11', awsSubnet: 'subnet-1' }, '10.2.0.12'],
+  'eu-west': ['10.2.0.10', { address: '10.2.0.11', awsPrivateIps: ['10.2.0.11'] }, '10.2.0.12'],
   'ap-south': ['db-0.ap.example.com', 'db-1.ap.example.com'],
 };
 

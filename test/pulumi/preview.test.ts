@@ -18,7 +18,7 @@ async function run(preview: boolean, networking: 'perPod' | 'dnsChain'): Promise
     clusters,
     networking: networking === 'perPod'
       ? Networking.perPodLoadBalancers()
-      : Networking.dnsChain({ dnsAddresses: { 'eu-west': '10.20.15.250' } }),
+      : Networking.dnsChain({ dnsAddresses: { 'us-east': '192.168.0.53', 'eu-west': '10.20.15.250' } }),
     tls: Tls.generated({ algorithm: 'RSA' }),
   });
   await settle(pulumi);
@@ -46,7 +46,7 @@ test.each(['perPod', 'dnsChain'] as const)('%s: preview registers the same resou
   } else {
     // DNS chaining: the SANs and the database objects know every address up front.
     expect(previewCsr.inputs.ipAddresses).toEqual(normalCsr.inputs.ipAddresses);
-    const patch = preview.find((r) => r.name === 'crdb-dns-eu-west-coredns')!;
+    const patch = preview.find((r) => r.name === 'crdb-dns-ap-south-coredns-custom')!;
     expect(patch.inputs.data).toEqual(unknown);
   }
   // Names and namespaces are known in preview.

@@ -14,7 +14,7 @@ test('of the database objects, only the topology ConfigMaps depend on load-balan
   const dependent = addressDependentObjects({ clusters, networking: Networking.perPodLoadBalancers(), tls: Tls.generated() }, 'pulumi');
   const database = [...dependent].filter((key) => !key.endsWith('-lb')).sort();
   expect(database).toEqual(['a:v1/ConfigMap/a/cockroachdb-topology', 'b:v1/ConfigMap/b/cockroachdb-topology']);
-  const dns = addressDependentObjects({ clusters, networking: Networking.dnsChain(), tls: Tls.generated() }, 'pulumi');
+  const dns = addressDependentObjects({ clusters, networking: Networking.dnsChain({ dnsAddresses: { a: '192.168.0.53' } }), tls: Tls.generated() }, 'pulumi');
   expect([...dns].every((key) => key.includes('/kube-system/'))).toBe(true);
 });
 

@@ -60,14 +60,14 @@ export function findCloudProblems(input: TopologyInput, engine?: Engine): Proble
       ...(forLoadBalancers ? ['the load-balancer allow-lists'] : []),
     ].join(' and ');
     const escape = [
-      ...(forLoadBalancers ? ['set networking.sourceRanges'] : []),
-      ...(forPolicy ? ['set networkPolicy: { enabled: false } if another engine guards the database pods'] : []),
-    ].join(' and ');
+      ...(forLoadBalancers ? ['networking.sourceRanges'] : []),
+      ...(forPolicy ? ['networkPolicy: { enabled: false } if another engine guards the database pods'] : []),
+    ].join(', and ');
     clusters.forEach((cluster, i) => {
       if (!isCluster(cluster)) return;
       for (const field of ['podCidrs', 'nodeCidrs'] as const) {
         if (!Array.isArray(cluster[field]) || cluster[field]!.length === 0) {
-          add(`clusters[${i}].${field}`, `is required: ${why} admit each cluster by its pod and node CIDRs (give them; or replace them: ${escape})`);
+          add(`clusters[${i}].${field}`, `is required: ${why} admit each cluster by its pod and node CIDRs (give them, or set ${escape})`);
         }
       }
     });
