@@ -142,7 +142,7 @@ function checkDnsChain(input: TopologyInput, clusters: readonly ClusterSpec[], e
       else if (engine !== undefined && eksSubnetsInOrder(cluster.eks).length === 0) add(`${at}.eks.subnets`, 'are required: the DNS NLB spans every subnet, with one private IP each that the other clusters forward to');
     } else if (list.length > 1) {
       add(path, `${list.length} addresses: a DNS load balancer on ${show(cluster.cloud)} has one address (only an AWS NLB has one per subnet)`);
-    } else if (engine !== undefined && given === undefined && cluster.cloud === 'gcp' && !tcpOnly.has(cluster.name) && !gkeSupportsMixedProtocolInternal(cluster.gke)) {
+    } else if (engine === 'pulumi' && given === undefined && cluster.cloud === 'gcp' && !tcpOnly.has(cluster.name) && !gkeSupportsMixedProtocolInternal(cluster.gke)) {
       add(path, `clusters[${i}] is GKE without mixed-protocol internal load balancers (before ${GKE_MIXED_PROTOCOL_INTERNAL_MIN_VERSION} with subsetting), so its DNS load balancer is two Services, UDP and TCP, which must share one address: reserve an internal address with purpose SHARED_LOADBALANCER_VIP and give it here (or set gke.version and gke.subsetting if the cluster has both)`);
     }
     if (engine !== undefined && cluster.cloud === 'generic' && !profile.internalLoadBalancers) {
