@@ -1,8 +1,11 @@
 import { withNetworks } from '../support/topologies';
-import { Chart, Testing } from 'cdk8s';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, Chart, Testing } from 'cdk8s';
 import { corefileServerBlocks, forwardedDomains, only, synthApp } from './helpers';
 import { validateKubeObjects } from '../support/kube-schema';
-import { ClusterSpec, COREFILE_BEGIN, COREFILE_END, DnsChain, mergeCorefile, TopologyError } from 'crosscluster/cdk8s';
+import { ClusterSpec, COREFILE_BEGIN, COREFILE_END, DnsChain, EKS_COREDNS_APPLY_COMMAND, mergeCorefile, TopologyError } from 'crosscluster/cdk8s';
 
 const clusters: ClusterSpec[] = withNetworks([
   { name: 'us-east1', cloud: 'gcp', region: 'us-east1', nodes: 3 },
@@ -117,6 +120,54 @@ describe('DnsChain alone', () => {
     expect(() => new DnsChain(app, 'dns', { clusters, dnsAddresses: { ...dnsAddresses, 'us-west1': 'dns.example.com' } }))
       .toThrow(/networking\.dnsAddresses\.us-west1: 'dns\.example\.com' is not an IP address/);
     expect(() => new DnsChain(app, 'dns', { clusters })).toThrow(TopologyError);
+    expect(app.node.children).toHaveLength(0);
+  });
+});
+
+describe('DnsChain and the cloud profiles (cdk8s)', () => {
+  const eks: ClusterSpec = {
+    name: 'eks', cloud: 'aws', region: 'eu-west-1', nodes: 3, podCidrs: ['10.32.0.0/16'], nodeCidrs: ['10.30.0.0/16'],
+    eks: { subnets: { 'eu-west-1a': { id: 'subnet-0a000001', cidr: '10.30.0.0/20' }, 'eu-west-1b': { id: 'subnet-0b000002', cidr: '10.30.16.0/20' } } },
+  };
+  const aks: ClusterSpec = { name: 'aks', cloud: 'azure', region: 'westeurope', nodes: 3, podCidrs: ['10.244.0.0/16'], nodeCidrs: ['10.60.0.0/16'] };
+  const gke: ClusterSpec = { name: 'gke', cloud: 'gcp', region: 'us-east1', nodes: 3, podCidrs: ['10.4.0.0/14'], nodeCidrs: ['10.0.0.0/20'] };
+  const all: Record<string, string | string[]> = { eks: ['10.30.0.53', '10.30.16.53'], aks: '10.60.0.53', gke: '10.0.0.53' };
+  const of = (...names: string[]) => Object.fromEntries(names.map((n) => [n, all[n]]));
+
+  test('EKS add-on: the coredns ConfigMap for a forced apply, and the add-on configuration written next to the manifests', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'crosscluster-addon-'));
+    try {
+      const app = new App({ outdir });
+      const chain = new DnsChain(app, 'dns', { clusters: [gke, eks], dnsAddresses: of('gke', 'eks') });
+      app.synth();
+      expect(chain.writeEksAddonConfigurations(outdir)).toEqual([join(outdir, 'eks-coredns-addon.json')]);
+      expect(readdirSync(outdir).sort()).toEqual(['eks-coredns-addon.json', 'eks-dns.k8s.yaml', 'gke-dns.k8s.yaml']);
+      const addon = JSON.parse(readFileSync(join(outdir, 'eks-coredns-addon.json'), 'utf8'));
+      const configMap = only(Testing.synth(chain.charts.eks), 'ConfigMap');
+      expect(configMap.metadata.name).toBe('coredns');
+      expect(addon).toEqual({ corefile: configMap.data.Corefile });
+      expect(addon.corefile).toContain('gke.svc.cluster.local:53 {');
+      expect(EKS_COREDNS_APPLY_COMMAND).toBe('kubectl apply --server-side --force-conflicts --field-manager=crosscluster');
+      // A self-managed CoreDNS has no add-on configuration.
+      const selfManaged = new DnsChain(Testing.app(), 'dns', { clusters: [gke, { ...eks, eks: { ...eks.eks!, corednsAddon: false } }], dnsAddresses: of('gke', 'eks') });
+      expect(selfManaged.eksAddonConfigurations).toEqual({});
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('AKS: coredns-custom with a .server key, never coredns', () => {
+    const chain = new DnsChain(Testing.app(), 'dns', { clusters: [gke, aks], dnsAddresses: of('gke', 'aks') });
+    const objects = Testing.synth(chain.charts.aks);
+    expect(objects.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name)).toEqual(['coredns-custom']);
+    expect(forwardedDomains(objects)).toEqual([{ domain: 'gke.svc.cluster.local', servers: ['10.0.0.53'] }]);
+  });
+
+  test('GKE Cloud DNS is refused with the reason and the alternatives, before anything is created', () => {
+    const app = Testing.app();
+    const autopilot = { ...gke, gke: { dns: 'cloud-dns' as const } };
+    expect(() => new DnsChain(app, 'dns', { clusters: [autopilot, eks], dnsAddresses: of('gke', 'eks') }))
+      .toThrow(/clusters\[0\]\.gke\.dns: 'cloud-dns' runs no kube-dns pods.*Use crosscluster\/pulumi \(GkeCloudDnsForwarding creates them\)/);
     expect(app.node.children).toHaveLength(0);
   });
 });
