@@ -23,8 +23,8 @@ export interface PodAddress {
   readonly awsEipAllocations?: readonly string[];
   /**
    * AWS, internal NLBs: the NLB's private IP in each subnet of `eks.subnets`, in AZ order (the AWS
-   * Load Balancer Controller needs one per subnet); `address` must be one of them. Every one of them
-   * is in the node certificate.
+   * Load Balancer Controller needs one per subnet); `address` is one of them, or a DNS name that
+   * resolves to all of them (survives the loss of one AZ). Every one of them is in the node certificate.
    * @default - `[address]` (enough for a single subnet)
    */
   readonly awsPrivateIps?: readonly string[];

@@ -205,8 +205,9 @@ function checkPodAddress(cluster: ClusterSpec, pod: PodAddress, internal: boolea
       return;
     }
     if (ips) findAwsAddressProblems(cluster.eks, ips, pod.awsPrivateIps ? `${path}.awsPrivateIps` : `${path}.address`, eksPath, add);
-    if (pod.awsPrivateIps && !pod.awsPrivateIps.includes(pod.address)) {
-      add(`${path}.address`, `${show(pod.address)} is not one of awsPrivateIps: the pod advertises one of its NLB's addresses`);
+    // The pod advertises one of its NLB's IPs, or a name (a private DNS record) that resolves to them.
+    if (pod.awsPrivateIps && isIpAddress(pod.address) && !pod.awsPrivateIps.includes(pod.address)) {
+      add(`${path}.address`, `${show(pod.address)} is not one of awsPrivateIps: the pod advertises one of its NLB's addresses (or a DNS name that resolves to them)`);
     }
   } else {
     const eips = pod.awsEipAllocations ?? (pod.awsEipAllocation !== undefined ? [pod.awsEipAllocation] : undefined);
