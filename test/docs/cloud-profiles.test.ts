@@ -59,3 +59,28 @@ test('the AWS per-pod snippet and the NetworkPolicy snippet are valid inputs', (
   expect(findTopologyProblems({ clusters, networking, networkPolicy, tls: Tls.certManager() }, 'cdk8s')).toEqual([]);
   expect(networkPolicy.clients).toHaveLength(3);
 });
+
+test('docs/cdk8s.md: the opening snippet synthesizes, with the profiles it shows', () => {
+  const page = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'cdk8s.md'), 'utf8');
+  const first = /```ts\n([\s\S]*?)```/.exec(page)![1];
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscluster-doc-'));
+  const previous = process.env.CDK8S_OUTDIR;
+  process.env.CDK8S_OUTDIR = outdir;
+  try {
+    const { db } = run(first);
+    expect(db.joinAddresses).toHaveLength(9);
+    expect(fs.readdirSync(outdir)).toEqual(expect.arrayContaining(['eu-west-1-dns.k8s.yaml', 'us-east1-dns.k8s.yaml']));
+  } finally {
+    if (previous === undefined) delete process.env.CDK8S_OUTDIR;
+    else process.env.CDK8S_OUTDIR = previous;
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+});
+
+test('docs/pulumi.md: the EksCorednsAddon excerpt is the example\'s code, line for line', () => {
+  const page = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'pulumi.md'), 'utf8');
+  const example = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'pulumi-gke-eks-vpn', 'index.ts'), 'utf8');
+  const excerpt = [...page.matchAll(/```typescript\n([\s\S]*?)```/g)].map((m) => m[1]).find((t) => t.includes('new EksCorednsAddon'))!;
+  const exampleLines = example.split('\n').map((l) => l.trim());
+  for (const line of excerpt.trim().split('\n')) expect(exampleLines).toContain(line.trim());
+});
