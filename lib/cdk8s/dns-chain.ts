@@ -4,9 +4,9 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { prepareComponent } from './component-placement';
 import { PlacementProps, TopologyProps } from './props';
+import { EKS_FORCED_APPLY } from '../core/cloud/aws';
 import { DnsChainOptions, Networking } from '../core/networking';
 import { DeploymentPlan, DnsForward, planDeployment } from '../core/plan';
-import { EKS_FORCED_APPLY } from '../core/cloud/aws';
 import { Tls } from '../core/tls';
 import { eksAddonConfiguration } from '../manifests/dns';
 

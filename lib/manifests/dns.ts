@@ -1,8 +1,8 @@
 import { completeCorefile, forwardServerBlocks } from './corefile';
 import { KubeObject } from './kube-object';
 import { renderLoadBalancerServices } from './load-balancer-annotations';
-import { AKS_COREDNS_CUSTOM, AKS_COREDNS_CUSTOM_KEY } from '../core/cloud/azure';
 import { eksCorednsConfigurationValues } from '../core/cloud/aws';
+import { AKS_COREDNS_CUSTOM, AKS_COREDNS_CUSTOM_KEY } from '../core/cloud/azure';
 import { DnsForwardingMethod } from '../core/cloud/cloud-profile';
 import { ClusterPlan, DeploymentPlan, DnsForward } from '../core/plan';
 

@@ -14,8 +14,8 @@ import { Tls } from '../core/tls';
 import { CockroachOptions } from '../core/topology';
 import { addressDependentObjects, clusterObjectKey } from '../manifests/address-dependence';
 import { renderDatabase } from '../manifests/database';
-import { renderNetworkPolicies } from '../manifests/network-policies';
 import { KubeObject, objectKey } from '../manifests/kube-object';
+import { renderNetworkPolicies } from '../manifests/network-policies';
 
 /**
  * The StatefulSet is not awaited: its pods cannot be ready before `cockroach init`, which the

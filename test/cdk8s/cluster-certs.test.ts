@@ -1,7 +1,7 @@
-import { withNetworks } from '../support/topologies';
 import { Testing } from 'cdk8s';
 import { only, synthApp } from './helpers';
 import { validateKubeObjects } from '../support/kube-schema';
+import { withNetworks } from '../support/topologies';
 import { ClusterCerts, ClusterSpec, isCoveredBySans, Networking } from 'crosscluster/cdk8s';
 
 const clusters: ClusterSpec[] = withNetworks([

@@ -1,10 +1,10 @@
-import { withNetworks } from '../support/topologies';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { corefileServerBlocks, forwardedDomains, only, synthApp } from './helpers';
 import { validateKubeObjects } from '../support/kube-schema';
+import { withNetworks } from '../support/topologies';
 import { ClusterSpec, COREFILE_BEGIN, COREFILE_END, DnsChain, EKS_COREDNS_APPLY_COMMAND, mergeCorefile, TopologyError } from 'crosscluster/cdk8s';
 
 const clusters: ClusterSpec[] = withNetworks([
@@ -126,7 +126,12 @@ describe('DnsChain alone', () => {
 
 describe('DnsChain and the cloud profiles (cdk8s)', () => {
   const eks: ClusterSpec = {
-    name: 'eks', cloud: 'aws', region: 'eu-west-1', nodes: 3, podCidrs: ['10.32.0.0/16'], nodeCidrs: ['10.30.0.0/16'],
+    name: 'eks',
+    cloud: 'aws',
+    region: 'eu-west-1',
+    nodes: 3,
+    podCidrs: ['10.32.0.0/16'],
+    nodeCidrs: ['10.30.0.0/16'],
     eks: { subnets: { 'eu-west-1a': { id: 'subnet-0a000001', cidr: '10.30.0.0/20' }, 'eu-west-1b': { id: 'subnet-0b000002', cidr: '10.30.16.0/20' } } },
   };
   const aks: ClusterSpec = { name: 'aks', cloud: 'azure', region: 'westeurope', nodes: 3, podCidrs: ['10.244.0.0/16'], nodeCidrs: ['10.60.0.0/16'] };

@@ -1,6 +1,6 @@
-import { withNetworks } from '../support/topologies';
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { asSynthesized, only, synthApp } from './helpers';
+import { withNetworks } from '../support/topologies';
 import { renderDeployment } from 'crosscluster';
 import {
   ClusterSpec, mergeCorefile, MultiRegionCockroach, MultiRegionCockroachProps, Networking, Tls, TopologyError,

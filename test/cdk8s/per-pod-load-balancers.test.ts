@@ -1,13 +1,16 @@
-import { withNetworks } from '../support/topologies';
 import { Chart, Testing } from 'cdk8s';
 import { only, synthApp } from './helpers';
 import { validateKubeObjects } from '../support/kube-schema';
+import { withNetworks } from '../support/topologies';
 import { ClusterSpec, PerPodLoadBalancers, TopologyError } from 'crosscluster/cdk8s';
 
 const clusters: ClusterSpec[] = withNetworks([
   { name: 'europe-west1', cloud: 'gcp', region: 'europe-west1', nodes: 3 },
   {
-    name: 'us-east-1', cloud: 'aws', region: 'us-east-1', nodes: 3,
+    name: 'us-east-1',
+    cloud: 'aws',
+    region: 'us-east-1',
+    nodes: 3,
     eks: {
       subnets: {
         'us-east-1b': { id: 'subnet-0b000002', cidr: '10.50.20.0/24' },
@@ -44,7 +47,8 @@ describe('PerPodLoadBalancers alone', () => {
     expect(result.addresses.eastus).toEqual(addresses.eastus);
     // Every load balancer admits the clusters' pod and node CIDRs only.
     for (const { objects } of Object.values(files)) {
-      for (const service of objects) expect(service.spec.loadBalancerSourceRanges).toEqual(clusters.flatMap((c) => [...c.podCidrs!, ...c.nodeCidrs!]));
+      const everyCluster = clusters.flatMap((c) => [...c.podCidrs!, ...c.nodeCidrs!]);
+      for (const service of objects) expect(service.spec.loadBalancerSourceRanges).toEqual(everyCluster);
     }
     expect(Object.values(result.services).map((s) => s.length)).toEqual([3, 3, 3]);
   });

@@ -27,7 +27,11 @@ const AWS_FACTS: CloudFacts = {
   subnets: Object.entries(EKS_SUBNETS).map(([zone, s]) => ({ zone, ...s })),
 };
 const gkeFacts = (version: string, subsetting: boolean, existing: ServiceObject[] = []): CloudFacts => ({
-  cloud: 'gcp', version, subsetting, subnetCidr: '10.0.0.0/20', existing,
+  cloud: 'gcp',
+  version,
+  subsetting,
+  subnetCidr: '10.0.0.0/20',
+  existing,
   reservedAddresses: { 'crdb-dns': { address: '10.0.15.53', purpose: 'SHARED_LOADBALANCER_VIP' }, 'crdb-0': { address: '10.0.15.10' } },
 });
 const AZURE_FACTS: CloudFacts = { cloud: 'azure', subnets: { nodes: '10.60.0.0/16', lbs: '10.61.0.0/24' } };
@@ -172,7 +176,8 @@ describe('EKS and the AWS Load Balancer Controller', () => {
     }
     // The pods are kept to the AZs the NLBs span.
     const sts = objects.find((o) => o.kind === 'StatefulSet') as any;
-    expect(sts.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values)
+    const required = sts.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+    expect(required.nodeSelectorTerms[0].matchExpressions[0].values)
       .toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
   });
 

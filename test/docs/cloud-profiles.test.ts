@@ -48,7 +48,12 @@ test('the AWS per-pod snippet and the NetworkPolicy snippet are valid inputs', (
   const { networking } = run(snippets[1]);
   const { networkPolicy } = run(snippets[2]);
   const clusters = [{
-    name: 'eu-west-1', cloud: 'aws' as const, region: 'eu-west-1', nodes: 3, nodeCidrs: ['10.30.0.0/16'], podCidrs: ['100.64.0.0/16'],
+    name: 'eu-west-1',
+    cloud: 'aws' as const,
+    region: 'eu-west-1',
+    nodes: 3,
+    nodeCidrs: ['10.30.0.0/16'],
+    podCidrs: ['100.64.0.0/16'],
     eks: {
       subnets: {
         'eu-west-1a': { id: 'subnet-0a1b2c3d4e5f60001', cidr: '10.30.0.0/20' },

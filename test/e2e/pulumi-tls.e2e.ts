@@ -9,8 +9,8 @@ import { IssuedCert, OpensslPki, TestCa } from './support/pki';
 import { loopbackBase, removeDir, tempDir } from './support/processes';
 import { mapLimit, nodeHandshake, NodeTlsServer, opensslHandshake, startNodeServer } from './support/tls';
 import { Recorded, settle, startMocks, unwrapSecrets, valueOf } from '../pulumi/mock-engine';
-import { isCoveredBySans } from 'crosscluster';
 import { withNetworks } from '../support/topologies';
+import { isCoveredBySans } from 'crosscluster';
 
 const BASE = loopbackBase(3);
 const PORT = 26257;

@@ -1,4 +1,3 @@
-import { withNetworks } from '../support/topologies';
 // MultiRegionCockroach with per-pod load balancers under mocks: addresses flow from the mocked
 // Services into the join list, the advertise addresses and the node certificate SANs.
 import type * as pulumiType from '@pulumi/pulumi';
@@ -6,6 +5,7 @@ import {
   isSecretValue, kubeObjectOf, kubeResources, mockLbAddress, Recorded, settle, startMocks, valueOf,
 } from './mock-engine';
 import { validateKubeObjects } from '../support/kube-schema';
+import { withNetworks } from '../support/topologies';
 
 let pulumi: typeof pulumiType;
 let recorded: Recorded[];

@@ -1,10 +1,10 @@
-import { withNetworks } from '../support/topologies';
 // Parity: for the same topology and the same resolved addresses, the Kubernetes objects the Pulumi
 // path registers equal the objects the pure renderers produce, and the objects cdk8s synthesizes.
 import type * as pulumiType from '@pulumi/pulumi';
 import {
   kubeObjectOf, kubeResources, Recorded, settle, startMocks, withoutEngineAnnotations,
 } from './mock-engine';
+import { withNetworks } from '../support/topologies';
 
 const CLUSTERS = withNetworks([
   { name: 'us-east', cloud: 'gcp', region: 'us-east1', nodes: 3, zones: ['us-east1-b', 'us-east1-c'] },

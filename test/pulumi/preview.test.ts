@@ -1,8 +1,8 @@
-import { withNetworks } from '../support/topologies';
 // The set of resources depends on the topology only: a preview, where no load-balancer address
 // is known yet, registers exactly the resources a normal run registers.
 import type * as pulumiType from '@pulumi/pulumi';
 import { Recorded, settle, startMocks } from './mock-engine';
+import { withNetworks } from '../support/topologies';
 
 async function run(preview: boolean, networking: 'perPod' | 'dnsChain'): Promise<Recorded[]> {
   const pulumi: typeof pulumiType = await import('@pulumi/pulumi');

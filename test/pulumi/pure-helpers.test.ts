@@ -1,9 +1,9 @@
-import { withNetworks } from '../support/topologies';
 // The pure helpers the Pulumi components rely on (no engine involved).
 import { Networking, planDeployment, Tls } from '../../lib/core';
 import { addressDependentObjects } from '../../lib/manifests/address-dependence';
 import { dnsPatchData } from '../../lib/manifests/dns-patch';
 import { isPlaceholderAddress, renderPendingPerPodServices } from '../../lib/manifests/pending-load-balancers';
+import { withNetworks } from '../support/topologies';
 
 const clusters = withNetworks([
   { name: 'a', cloud: 'gcp' as const, region: 'r1', nodes: 2 },

@@ -1,6 +1,6 @@
 // EKS: the rules of the AWS Load Balancer Controller, of NLBs and of the CoreDNS add-on, each with its source.
-import { EksProfile, EksSubnet } from './profiles';
 import { LoadBalancerRequest, LoadBalancerShape } from './load-balancer';
+import { EksProfile, EksSubnet } from './profiles';
 import { isIpAddress, parseCidr, cidrContains, ParsedCidr } from '../cidr';
 import { show } from '../problems';
 

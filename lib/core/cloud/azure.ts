@@ -1,6 +1,6 @@
 // AKS: the rules of the Azure cloud provider's load balancers and of AKS's CoreDNS, each with its source.
-import { AksProfile } from './profiles';
 import { LoadBalancerRequest, LoadBalancerShape } from './load-balancer';
+import { AksProfile } from './profiles';
 import { show } from '../problems';
 
 const ANNOTATION = 'service.beta.kubernetes.io/azure-load-balancer-';

@@ -1,6 +1,6 @@
 // GKE: the rules of its L4 load-balancer controller and of Cloud DNS, each with its source.
-import { GkeDnsProvider, GkeProfile } from './profiles';
 import { LoadBalancerRequest, LoadBalancerShape } from './load-balancer';
+import { GkeDnsProvider, GkeProfile } from './profiles';
 import { show } from '../problems';
 
 /**

@@ -1,7 +1,7 @@
 // A cluster of no supported cloud: the library emits a plain `type: LoadBalancer` Service and knows
 // nothing about how the implementation exposes it, so it refuses what it cannot make internal.
-import { GenericProfile } from './profiles';
 import { LoadBalancerRequest, LoadBalancerShape } from './load-balancer';
+import { GenericProfile } from './profiles';
 import { show } from '../problems';
 
 /**

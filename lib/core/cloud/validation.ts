@@ -129,7 +129,7 @@ function checkDnsChain(input: TopologyInput, clusters: readonly ClusterSpec[], e
       if (engine === 'cdk8s') {
         add(`${at}.gke.dns`, "'cloud-dns' runs no kube-dns pods, so no ConfigMap can forward the other clusters' domains: Cloud DNS forwarding zones do, and they are cloud resources a manifest cannot create. "
           + 'Use crosscluster/pulumi (GkeCloudDnsForwarding creates them), or create one private forwarding zone per remote domain yourself '
-          + "(gcloud dns managed-zones create --visibility=private --forwarding-targets=<remote DNS IPs> --private-forwarding-targets), or switch a Standard cluster to kube-dns (gcloud container clusters update --cluster-dns=default)");
+          + '(gcloud dns managed-zones create --visibility=private --forwarding-targets=<remote DNS IPs> --private-forwarding-targets), or switch a Standard cluster to kube-dns (gcloud container clusters update --cluster-dns=default)');
       }
       if (given === undefined && engine !== undefined) {
         add(path, `clusters[${i}] uses Cloud DNS, which has no DNS pods behind a load balancer: give the addresses of its Cloud DNS inbound server policy (gcp.dns.Policy with enableInboundForwarding), which the other clusters forward to`);

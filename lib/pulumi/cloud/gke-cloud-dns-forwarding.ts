@@ -47,7 +47,7 @@ export class GkeCloudDnsForwarding extends pulumi.ComponentResource {
     for (const forward of args.forwards) {
       zones[forward.cluster] = new gcp.dns.ManagedZone(`${name}-${forward.cluster}`, {
         // Zone names: letters, digits and '-', starting with a letter, at most 63.
-        name: `crosscluster-${forward.domain.replace(/[^a-z0-9]+/g, '-')}`.slice(0, 63).replace(/-+$/, ''),
+        name: `crosscluster-${forward.domain.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`.slice(0, 63).replace(/-+$/, ''),
         dnsName: `${forward.domain}.`,
         description: `crosscluster: ${forward.domain} of cluster ${forward.cluster}`,
         visibility: 'private',
