@@ -16,6 +16,8 @@ export { Tls } from './tls';
 export type { CertManagerTlsOptions, ExistingCaOptions, GeneratedTlsOptions, KeyAlgorithm, TlsKind } from './tls';
 export { COCKROACH_HTTP_PORT, COCKROACH_PORT, DEFAULT_CLUSTER_DOMAIN } from './topology';
 export type { AksProfile, EksProfile, EksSubnet, GenericProfile, GkeDnsProvider, GkeProfile } from './cloud/profiles';
+export type { AllowLists } from './cloud/allow-lists';
+export type { ClusterCloudProfile, DnsForwardingMethod } from './cloud/cloud-profile';
 export type { DatabaseClient, DatabaseNetworkPolicyOptions, MatchLabels } from './network-policy-options';
 export type { Cloud, ClusterDnsKind, ClusterSpec, CockroachOptions, ResolvedCockroachOptions, SurvivalGoal } from './topology';
 export { findTopologyProblems, validateTopology } from './validation';
