@@ -186,6 +186,16 @@ describe('EKS and the AWS Load Balancer Controller', () => {
     expect(plan.clusters[1].nodeCertSans.ipAddresses).toEqual(expect.arrayContaining([0, 1, 2].flatMap(nlbIps)));
   });
 
+  test('a pod may advertise a private DNS name that resolves to its NLB\'s IPs: the name and every IP are certified', () => {
+    const named = [0, 1, 2].map((i) => ({ address: `db-${i}.eks.internal.example`, awsPrivateIps: nlbIps(i) }));
+    const plan = planDeployment(perPod(named), { engine: 'cdk8s' });
+    expect(plan.clusters[1].pods.map((p) => p.advertiseHost)).toEqual(['db-0.eks.internal.example', 'db-1.eks.internal.example', 'db-2.eks.internal.example']);
+    expect(plan.clusters[1].nodeCertSans.dnsNames).toEqual(expect.arrayContaining(['db-0.eks.internal.example']));
+    expect(plan.clusters[1].nodeCertSans.ipAddresses).toEqual(expect.arrayContaining([0, 1, 2].flatMap(nlbIps)));
+    const service = loadBalancers(rendered(perPod(named)).eks)[0];
+    expect(service.metadata.annotations!['service.beta.kubernetes.io/aws-load-balancer-private-ipv4-addresses']).toBe(nlbIps(0).join(','));
+  });
+
   test('the old per-pod pinning to one subnet is what the stand-in refuses for a pod in another AZ', () => {
     const pinned: ServiceObject = {
       metadata: {
