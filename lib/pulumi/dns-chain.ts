@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { DnsAddressInput, ingressAddress, pendingDnsAddresses, resolveDnsAddresses } from './address-inputs';
 import { PulumiClusterSpec, toClusterSpec } from './cluster-spec';
 import { registerKubeObject } from './kube-resource';
+import { WAIT_FOR_INGRESS } from './per-pod-load-balancers';
 import { validatePulumiTopology } from './validation';
 import { isIpAddress } from '../core/cidr';
 import { TopologyInput } from '../core/input';
@@ -94,7 +95,15 @@ export class DnsChain extends pulumi.ComponentResource {
         registerKubeObject(`${name}-${cluster.name}-${object.metadata.name}`, {
           skeleton: object,
           live: rendered.apply((r) => findObject(r[i], objectKey(object))),
-        }, { parent: this, provider: args.clusters[i].provider, deleteBeforeReplace: true }) as k8s.core.v1.Service);
+          // The DNS pods are ready long before: wait for the controller to give the address only,
+          // and for a bounded time (the address proves the cloud accepted the load balancer).
+          engineAnnotations: WAIT_FOR_INGRESS,
+        }, {
+          parent: this,
+          provider: args.clusters[i].provider,
+          deleteBeforeReplace: true,
+          customTimeouts: { create: DNS_LOAD_BALANCER_TIMEOUT, update: DNS_LOAD_BALANCER_TIMEOUT },
+        }) as k8s.core.v1.Service);
       const given = args.dnsAddresses?.[cluster.name];
       if (given !== undefined) {
         addresses[cluster.name] = pulumi.output(given as pulumi.Input<string>).apply((v) => (Array.isArray(v) ? [...v] : [v]));
@@ -122,9 +131,14 @@ export class DnsChain extends pulumi.ComponentResource {
       const method = cluster.profile.dnsForwarding;
       if (method === 'eks-coredns-addon') {
         addonConfigurations[cluster.name] = plan.apply((p) => eksAddonConfiguration(p.clusters[i])!);
+        pulumi.log.info(`crosscluster: cluster '${cluster.name}' runs the EKS CoreDNS add-on, which owns kube-system/coredns: `
+          + `its forwarding takes effect once the add-on carries dnsChain.eksAddonConfigurations['${cluster.name}'] `
+          + '(new EksCorednsAddon(...)), or set eks.corednsAddon: false for a self-managed CoreDNS', this);
         return;
       }
       if (method === 'cloud-dns-forwarding-zones') {
+        pulumi.log.info(`crosscluster: cluster '${cluster.name}' uses GKE Cloud DNS: its forwarding takes effect once `
+          + `GkeCloudDnsForwarding creates the zones from dnsChain.cloudDnsForwards['${cluster.name}']`, this);
         cloudDnsForwards[cluster.name] = cluster.dnsForwards.map((f, k) => ({
           cluster: f.cluster,
           domain: f.domain,
@@ -161,6 +175,9 @@ export class DnsChain extends pulumi.ComponentResource {
     this.registerOutputs({ dnsAddresses: this.dnsAddresses });
   }
 }
+
+/** How long a DNS load-balancer Service may take to get its address from the cloud. */
+export const DNS_LOAD_BALANCER_TIMEOUT = '15m';
 
 function findObject(objects: ReadonlyMap<string, KubeObject>, key: string): KubeObject {
   const object = objects.get(key);

@@ -72,6 +72,8 @@ test('a DNS load balancer per cluster, as its cloud takes it, pinned to the give
   expect(await valueOf(chain.dnsAddresses)).toEqual({ 'gke-east': [gkeIp], 'eks-west': ['10.20.15.250', '10.20.31.250'], 'aks-south': ['10.30.15.250'] });
   expect(services('chain-').map((s) => s.provider).sort()).toEqual(['aks-south', 'eks-west', 'gke-east']);
   for (const s of services('chain-')) expect(s.inputs.metadata).toMatchObject({ name: 'kube-dns-lb', namespace: 'kube-system' });
+  // Pulumi waits for the cloud's address only (the DNS pods are ready already), not for endpoints.
+  for (const s of services('chain-')) expect(s.inputs.metadata.annotations['pulumi.com/waitFor']).toBe('jsonpath={.status.loadBalancer.ingress}');
   const gke = services('chain-').find((s) => s.provider === 'gke-east')!;
   expect(gke.inputs.spec.ports.map((p: any) => p.protocol)).toEqual(['UDP', 'TCP']);
   const eks = services('chain-').find((s) => s.provider === 'eks-west')!;
