@@ -1,6 +1,7 @@
 // One test per cloud-profile rule, accepted and refused inputs. What the library emits is checked
 // against the stand-in controllers of test/support/cloud-load-balancer-rules.ts, written from the
 // providers' documentation independently of lib/core/cloud, so a rule the library gets wrong fails here.
+import * as fc from 'fast-check';
 import { admitLoadBalancer, CloudFacts, PodFacts, ServiceObject } from '../support/cloud-load-balancer-rules';
 import { validateKubeObjects } from '../support/kube-schema';
 import {
@@ -362,5 +363,27 @@ describe('safe exposure', () => {
     expect(rendered({ ...input, networkPolicy: { enabled: false } }).eks.some((o) => o.kind === 'NetworkPolicy')).toBe(false);
     expect(pathsOf({ ...input, networkPolicy: { clients: [{}, { cidr: '10.0.0.1/8' }, { podSelector: { 'bad key!': 'x' } }] } }))
       .toEqual(['networkPolicy.clients[0]', 'networkPolicy.clients[1].cidr', 'networkPolicy.clients[2].podSelector']);
+  });
+});
+
+describe('hostile profiles', () => {
+  test('any value in a profile, a DNS address list or the NetworkPolicy options gives problems, never a throw', () => {
+    const junk = fc.anything({ maxDepth: 3 });
+    fc.assert(fc.property(junk, junk, junk, junk, junk, junk, (gke, eks, aks, generic, dns, policy) => {
+      const input = {
+        clusters: [
+          { ...GKE, gke: gke as any },
+          { ...EKS, eks: eks as any },
+          { ...AKS, aks: aks as any },
+          { ...ONPREM, generic: generic as any },
+        ],
+        networking: Networking.dnsChain({ dnsAddresses: { gke: DNS.gke, eks: dns as any, aks: DNS.aks, onprem: DNS.onprem } }),
+        networkPolicy: policy as any,
+        tls: Tls.certManager(),
+      } as TopologyInput;
+      for (const engine of ['cdk8s', 'pulumi', undefined] as const) expect(Array.isArray(findTopologyProblems(input, engine))).toBe(true);
+      const perPod = { ...input, networking: Networking.perPodLoadBalancers({ addresses: { eks: [dns as any, { address: '10.30.1.1', awsPrivateIps: dns as any }] } }) };
+      expect(Array.isArray(findTopologyProblems(perPod, 'cdk8s'))).toBe(true);
+    }), { numRuns: 300, seed: 11 });
   });
 });
