@@ -131,13 +131,13 @@ export class DnsChain extends pulumi.ComponentResource {
       const method = cluster.profile.dnsForwarding;
       if (method === 'eks-coredns-addon') {
         addonConfigurations[cluster.name] = plan.apply((p) => eksAddonConfiguration(p.clusters[i])!);
-        pulumi.log.info(`crosscluster: cluster '${cluster.name}' runs the EKS CoreDNS add-on, which owns kube-system/coredns: `
+        void pulumi.log.info(`crosscluster: cluster '${cluster.name}' runs the EKS CoreDNS add-on, which owns kube-system/coredns: `
           + `its forwarding takes effect once the add-on carries dnsChain.eksAddonConfigurations['${cluster.name}'] `
           + '(new EksCorednsAddon(...)), or set eks.corednsAddon: false for a self-managed CoreDNS', this);
         return;
       }
       if (method === 'cloud-dns-forwarding-zones') {
-        pulumi.log.info(`crosscluster: cluster '${cluster.name}' uses GKE Cloud DNS: its forwarding takes effect once `
+        void pulumi.log.info(`crosscluster: cluster '${cluster.name}' uses GKE Cloud DNS: its forwarding takes effect once `
           + `GkeCloudDnsForwarding creates the zones from dnsChain.cloudDnsForwards['${cluster.name}']`, this);
         cloudDnsForwards[cluster.name] = cluster.dnsForwards.map((f, k) => ({
           cluster: f.cluster,
