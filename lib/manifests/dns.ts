@@ -1,6 +1,6 @@
 import { completeCorefile, forwardServerBlocks } from './corefile';
 import { KubeObject } from './kube-object';
-import { renderLoadBalancerServices } from './load-balancer-annotations';
+import { renderLoadBalancerServices } from './load-balancer-services';
 import { eksCorednsConfigurationValues } from '../core/cloud/aws';
 import { AKS_COREDNS_CUSTOM, AKS_COREDNS_CUSTOM_KEY } from '../core/cloud/azure';
 import { DnsForwardingMethod } from '../core/cloud/cloud-profile';

@@ -5,7 +5,7 @@ export * from './dns';
 export * from './kube-object';
 export * from './labels';
 export * from './network-policies';
-export * from './load-balancer-annotations';
+export * from './load-balancer-services';
 export * from './per-pod-services';
 export * from './render';
 export * from './scripts';

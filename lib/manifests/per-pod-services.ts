@@ -1,6 +1,6 @@
 import { KubeObject } from './kube-object';
 import { commonLabels } from './labels';
-import { renderLoadBalancerServices } from './load-balancer-annotations';
+import { renderLoadBalancerServices } from './load-balancer-services';
 import { isIpAddress } from '../core/cidr';
 import { databaseListeners } from '../core/database-ports';
 import { ClusterPlan, DeploymentPlan, PodPlan } from '../core/plan';
