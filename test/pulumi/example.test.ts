@@ -35,3 +35,11 @@ test('the example deploys three clusters with per-pod load balancers and generat
   expect(JSON.stringify(provider.inputs.kubeconfig)).toContain('kubeconfig of us-east1');
   expect(await pulumi.isSecret(program.caCertPem)).toBe(false);
 });
+
+test('every per-pod load balancer admits the three clusters\' ranges only, and a NetworkPolicy guards each database', () => {
+  const ranges = REGIONS.flatMap((r) => [...program.NETWORKS[r as keyof typeof program.NETWORKS].podCidrs, ...program.NETWORKS[r as keyof typeof program.NETWORKS].nodeCidrs]);
+  const services = recorded.filter((r) => r.type === 'kubernetes:core/v1:Service' && r.inputs.spec?.type === 'LoadBalancer');
+  expect(services).toHaveLength(9);
+  for (const s of services) expect([...s.inputs.spec.loadBalancerSourceRanges].sort()).toEqual([...ranges].sort());
+  expect(recorded.filter((r) => r.type === 'kubernetes:networking.k8s.io/v1:NetworkPolicy')).toHaveLength(3);
+});
