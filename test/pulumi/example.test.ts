@@ -37,7 +37,7 @@ test('the example deploys three clusters with per-pod load balancers and generat
 });
 
 test('every per-pod load balancer admits the three clusters\' ranges only, and a NetworkPolicy guards each database', () => {
-  const ranges = REGIONS.flatMap((r) => [...program.NETWORKS[r as keyof typeof program.NETWORKS].podCidrs, ...program.NETWORKS[r as keyof typeof program.NETWORKS].nodeCidrs]);
+  const ranges = Object.values(program.NETWORKS).flatMap((n) => [...n.podCidrs, ...n.nodeCidrs]);
   const services = recorded.filter((r) => r.type === 'kubernetes:core/v1:Service' && r.inputs.spec?.type === 'LoadBalancer');
   expect(services).toHaveLength(9);
   for (const s of services) expect([...s.inputs.spec.loadBalancerSourceRanges].sort()).toEqual([...ranges].sort());
