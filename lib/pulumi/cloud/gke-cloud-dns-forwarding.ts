@@ -1,6 +1,6 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
-import { DnsForwardOutput } from '../dns-chain';
+import type { DnsForwardOutput } from '../dns-chain';
 
 /** Arguments of {@link GkeCloudDnsForwarding}. */
 export interface GkeCloudDnsForwardingArgs {
