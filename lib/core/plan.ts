@@ -134,8 +134,11 @@ export function planDeployment(input: TopologyInput, options: PlanOptions = {}):
     const value = resolved.dnsAddresses?.[cluster] ?? dnsOptions?.dnsAddresses?.[cluster];
     return value === undefined ? [] : Array.isArray(value) ? [...value] : [value as string];
   };
-  const placeholderDns = (spec: TopologyInput['clusters'][number]): string[] =>
-    spec.cloud === 'aws' ? eksSubnetsInOrder(spec.eks).map((_, k) => `192.0.2.${53 + k}`) : ['192.0.2.53'];
+  // A placeholder per address the load balancer will have (an AWS NLB: one per subnet), at least one.
+  const placeholderDns = (spec: TopologyInput['clusters'][number]): string[] => {
+    const count = spec.cloud === 'aws' ? Math.max(1, eksSubnetsInOrder(spec.eks).length) : 1;
+    return Array.from({ length: count }, (_, k) => `192.0.2.${53 + k}`);
+  };
 
   const clusters: ClusterPlan[] = input.clusters.map((spec) => {
     const namespace = namespaceOf(spec);
