@@ -43,6 +43,10 @@ export function benchCluster(i: number, nodes: number, onlyCloud?: Cloud): Clust
     podCidrs: [`10.${i * 4}.0.0/14`],
     serviceCidrs: [`10.100.${i * 16}.0/20`],
     nodeCidrs: [`10.${128 + i}.0.0/16`],
+    // The NLBs' subnet on AWS (one AZ, the whole node CIDR: every bench address lies in it); private
+    // load balancers on generic clusters.
+    ...(cloud === 'aws' ? { eks: { subnets: { [`${region}a`]: { id: `subnet-${(0x10000000 + i).toString(16)}`, cidr: `10.${128 + i}.0.0/16` } } } } : {}),
+    ...(cloud === 'generic' ? { generic: { privateLoadBalancers: true } } : {}),
   };
 }
 

@@ -17,6 +17,7 @@ export const topology: MultiRegionCockroachProps = {
       nodeCidrs: ['10.40.0.0/20'],
       podCidrs: ['10.44.0.0/14'],
       serviceCidrs: ['10.48.0.0/20'],
+      gke: { version: '1.35.1-gke.1396000' },
     },
     {
       name: 'us-east-1',
@@ -26,6 +27,15 @@ export const topology: MultiRegionCockroachProps = {
       nodeCidrs: ['10.50.0.0/16'],
       podCidrs: ['100.64.0.0/16'],
       serviceCidrs: ['172.20.0.0/16'],
+      // Every pod's NLB spans these three subnets with cross-zone load balancing, so it reaches its
+      // pod in whichever AZ the pod runs; the pods are kept to these AZs.
+      eks: {
+        subnets: {
+          'us-east-1a': { id: 'subnet-0a1b2c3d4e5f60001', cidr: '10.50.10.0/24' },
+          'us-east-1b': { id: 'subnet-0a1b2c3d4e5f60002', cidr: '10.50.20.0/24' },
+          'us-east-1c': { id: 'subnet-0a1b2c3d4e5f60003', cidr: '10.50.30.0/24' },
+        },
+      },
     },
     {
       name: 'eastus',
@@ -37,10 +47,8 @@ export const topology: MultiRegionCockroachProps = {
       serviceCidrs: ['10.0.0.0/16'],
     },
   ],
+  // Internal load balancers (the default) admitting the clusters' pod and node CIDRs only (derived).
   networking: Networking.perPodLoadBalancers({
-    internal: true,
-    // Only the peers' networks may reach a pod's load balancer.
-    sourceRanges: ['10.40.0.0/20', '10.50.0.0/16', '10.60.0.0/16'],
     addresses: {
       // GKE: internal addresses reserved as `compute.Address` resources (by name and IP).
       'europe-west1': [
@@ -48,13 +56,12 @@ export const topology: MultiRegionCockroachProps = {
         { address: '10.40.15.11', gcpAddressName: 'crdb-europe-west1-1' },
         { address: '10.40.15.12', gcpAddressName: 'crdb-europe-west1-2' },
       ],
-      // EKS: internal NLBs (AWS Load Balancer Controller) with a fixed private IP in one subnet each.
-      'us-east-1': [
-        { address: '10.50.10.10', awsSubnet: 'subnet-0a1b2c3d4e5f60001' },
-        { address: '10.50.20.10', awsSubnet: 'subnet-0a1b2c3d4e5f60002' },
-        { address: '10.50.30.10', awsSubnet: 'subnet-0a1b2c3d4e5f60003' },
-        { address: '10.50.10.11', awsSubnet: 'subnet-0a1b2c3d4e5f60001' },
-      ],
+      // EKS: internal NLBs (AWS Load Balancer Controller), each with a private IP in every subnet
+      // (AZ order); the pod advertises one of them and every one is in the node certificate.
+      'us-east-1': [10, 11, 12, 13].map((host) => ({
+        address: `10.50.10.${host}`,
+        awsPrivateIps: [`10.50.10.${host}`, `10.50.20.${host}`, `10.50.30.${host}`],
+      })),
       // AKS: internal load balancers on static private IPs.
       'eastus': ['10.60.15.10', '10.60.15.11', '10.60.15.12'],
     },

@@ -10,7 +10,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { ClusterSpec } from 'crosscluster';
-import { CrossCloudVpn, MultiRegionCockroach, Networking, Tls, VpcCniSnatExclusion } from 'crosscluster/pulumi';
+import { CrossCloudVpn, EksCorednsAddon, MultiRegionCockroach, Networking, Tls, VpcCniSnatExclusion } from 'crosscluster/pulumi';
 
 /** The two clusters, with every CIDR the VPN, the firewalls and the validation use. */
 export const CLUSTERS: ClusterSpec[] = [
@@ -22,6 +22,8 @@ export const CLUSTERS: ClusterSpec[] = [
     podCidrs: ['10.8.0.0/14'],
     serviceCidrs: ['10.12.0.0/20'],
     nodeCidrs: ['10.0.0.0/20'],
+    // kube-dns; two DNS Services (UDP, TCP) share the reserved address before 1.36.2-gke.1498000.
+    gke: { version: '1.35.1-gke.1396000', dns: 'kube-dns' },
   },
   {
     name: 'eks-us-west-2',
@@ -31,11 +33,22 @@ export const CLUSTERS: ClusterSpec[] = [
     podCidrs: ['10.32.0.0/16'],
     serviceCidrs: ['172.20.0.0/16'],
     nodeCidrs: ['10.33.0.0/20'],
+    // The NLBs span both private subnets; CoreDNS is the managed add-on (EksCorednsAddon below).
+    eks: {
+      subnets: {
+        'us-west-2a': { id: 'subnet-0a1b2c3d4e5f60001', cidr: '10.33.0.0/21' },
+        'us-west-2b': { id: 'subnet-0a1b2c3d4e5f60002', cidr: '10.33.8.0/21' },
+      },
+      corednsAddon: true,
+    },
   },
 ];
 
-/** Static internal IPs of the DNS load balancers, inside each cluster's node subnet (advertised over BGP). */
-export const DNS_ADDRESSES = { 'gke-us-east4': '10.0.15.250', 'eks-us-west-2': '10.33.15.250' };
+/**
+ * Static internal IPs of the DNS load balancers, inside each cluster's node subnets (advertised over
+ * BGP): the GKE one reserved with purpose SHARED_LOADBALANCER_VIP, the EKS NLB's one per subnet.
+ */
+export const DNS_ADDRESSES = { 'gke-us-east4': '10.0.15.250', 'eks-us-west-2': ['10.33.7.250', '10.33.15.250'] };
 
 /** Builds the VPN, the SNAT exclusion and the database from the stack configuration. */
 export function deploy() {
@@ -71,7 +84,14 @@ export function deploy() {
     tls: Tls.generated(),
   }, { dependsOn: [vpn, snat] });
 
-  return { vpn, cockroach };
+  // The EKS add-on owns kube-system/coredns: the forwarding goes into its configurationValues, the
+  // one place an add-on update keeps it.
+  const coredns = new EksCorednsAddon('eks-us-west-2', {
+    clusterName: config.require('eksClusterName'),
+    configurationValues: cockroach.dnsChain!.eksAddonConfigurations['eks-us-west-2'],
+  });
+
+  return { vpn, cockroach, coredns };
 }
 
 const { vpn, cockroach } = deploy();

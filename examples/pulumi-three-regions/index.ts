@@ -13,6 +13,16 @@ import { MultiRegionCockroach, Networking, Tls } from 'crosscluster/pulumi';
 /** The three regions, one existing cluster each. */
 export const REGIONS = ['us-east1', 'us-west1', 'europe-west1'] as const;
 
+/**
+ * Each cluster's subnet and pod range in the shared VPC: the load balancers and the database
+ * NetworkPolicy admit exactly these.
+ */
+export const NETWORKS: Record<(typeof REGIONS)[number], { nodeCidrs: string[]; podCidrs: string[] }> = {
+  'us-east1': { nodeCidrs: ['10.10.0.0/20'], podCidrs: ['10.12.0.0/14'] },
+  'us-west1': { nodeCidrs: ['10.20.0.0/20'], podCidrs: ['10.24.0.0/14'] },
+  'europe-west1': { nodeCidrs: ['10.30.0.0/20'], podCidrs: ['10.32.0.0/14'] },
+};
+
 /** Builds the deployment from the stack configuration. */
 export function deploy(): MultiRegionCockroach {
   const config = new pulumi.Config();
@@ -24,10 +34,12 @@ export function deploy(): MultiRegionCockroach {
       cloud: 'gcp' as const,
       region,
       nodes,
+      ...NETWORKS[region],
+      gke: { version: config.get('gkeVersion') ?? '1.35.1-gke.1396000' },
       provider: new k8s.Provider(region, { kubeconfig: kubeconfigs.apply((k) => k[region]) }),
     })),
-    // Internal load balancers; the source ranges keep the SQL/RPC port inside the VPC.
-    networking: Networking.perPodLoadBalancers({ internal: true, sourceRanges: ['10.0.0.0/8'] }),
+    // Internal load balancers with global access, admitting the three clusters' ranges only.
+    networking: Networking.perPodLoadBalancers(),
     tls: Tls.generated({ algorithm: 'ECDSA', validityHours: 8760, earlyRenewalHours: 720 }),
     survivalGoal: 'region',
   });

@@ -1,10 +1,14 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { prepareComponent } from './component-placement';
 import { PlacementProps, TopologyProps } from './props';
+import { EKS_FORCED_APPLY } from '../core/cloud/aws';
 import { DnsChainOptions, Networking } from '../core/networking';
 import { DeploymentPlan, DnsForward, planDeployment } from '../core/plan';
 import { Tls } from '../core/tls';
+import { eksAddonConfiguration } from '../manifests/dns';
 
 /** Suffix of the DNS Charts created under an App: `<cluster>-dns`, written to `dist/<cluster>-dns.k8s.yaml`. */
 export const DNS_CHART_SUFFIX = '-dns';
@@ -39,6 +43,13 @@ export class DnsChain extends Construct {
   public readonly objects: Readonly<Record<string, readonly ApiObject[]>>;
   /** Per cluster placed: the Chart holding its DNS objects. */
   public readonly charts: Readonly<Record<string, Chart>>;
+  /**
+   * Per EKS cluster whose CoreDNS is the managed add-on: the add-on's `configurationValues`
+   * (`{"corefile": …}`). Give it to the add-on (`aws eks update-addon --addon-name coredns
+   * --configuration-values file://<cluster>-coredns-addon.json`), or an add-on update restores the
+   * add-on's own Corefile; {@link DnsChain.writeEksAddonConfigurations} writes the files.
+   */
+  public readonly eksAddonConfigurations: Readonly<Record<string, string>>;
 
   /**
    * @param scope an `App` (one `<cluster>-dns` Chart per cluster) or, for a one-cluster topology, a construct inside a Chart
@@ -58,6 +69,8 @@ export class DnsChain extends Construct {
             sourceRanges: props.sourceRanges,
           }),
           tls: Tls.certManager(),
+          // The database NetworkPolicy is not this construct's; its CIDR requirement neither.
+          networkPolicy: { enabled: false },
         },
         { engine: 'cdk8s' },
       ),
@@ -68,5 +81,31 @@ export class DnsChain extends Construct {
     this.plan = prepared.plan;
     this.forwards = Object.fromEntries(this.plan.clusters.map((c) => [c.name, c.dnsForwards]));
     ({ objects: this.objects, charts: this.charts } = prepared.place(this));
+    this.eksAddonConfigurations = Object.fromEntries(this.plan.clusters
+      .map((c) => [c.name, eksAddonConfiguration(c)] as const)
+      .filter((entry): entry is readonly [string, string] => entry[1] !== undefined));
+  }
+
+  /**
+   * Writes `<cluster>-coredns-addon.json` (the EKS CoreDNS add-on's `configurationValues`) per EKS
+   * add-on cluster into `outdir`, next to the synthesized manifests. Their `coredns` ConfigMap must be
+   * applied with `kubectl apply --server-side --force-conflicts --field-manager=crosscluster` (the
+   * add-on's field manager `eks` owns the Corefile).
+   * @param outdir the directory, usually the App's `outdir`
+   * @returns the paths written
+   */
+  public writeEksAddonConfigurations(outdir: string): string[] {
+    fs.mkdirSync(outdir, { recursive: true });
+    return Object.entries(this.eksAddonConfigurations).map(([cluster, json]) => {
+      const file = path.join(outdir, `${cluster}${EKS_ADDON_FILE_SUFFIX}`);
+      fs.writeFileSync(file, `${json}\n`);
+      return file;
+    });
   }
 }
+
+/** Suffix of the EKS CoreDNS add-on configuration files: `<cluster>-coredns-addon.json`. */
+export const EKS_ADDON_FILE_SUFFIX = '-coredns-addon.json';
+
+/** How the `coredns` ConfigMap of an EKS add-on cluster is applied over the add-on's field manager. */
+export const EKS_COREDNS_APPLY_COMMAND = EKS_FORCED_APPLY;

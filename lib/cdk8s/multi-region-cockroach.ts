@@ -59,10 +59,13 @@ export interface MultiRegionCockroachProps extends TopologyProps {
  * const app = new App();
  * new MultiRegionCockroach(app, 'cockroachdb', {
  *   clusters: [
- *     { name: 'us-east1', cloud: 'gcp', region: 'us-east1', nodes: 3 },
- *     { name: 'eu-west-1', cloud: 'aws', region: 'eu-west-1', nodes: 3 },
+ *     { name: 'us-east1', cloud: 'gcp', region: 'us-east1', nodes: 3, nodeCidrs: ['10.10.0.0/20'], podCidrs: ['10.12.0.0/14'] },
+ *     {
+ *       name: 'eu-west-1', cloud: 'aws', region: 'eu-west-1', nodes: 3, nodeCidrs: ['10.30.0.0/16'], podCidrs: ['100.64.0.0/16'],
+ *       eks: { subnets: { 'eu-west-1a': { id: 'subnet-0a1b2c3d4e5f60001', cidr: '10.30.0.0/20' } } },
+ *     },
  *   ],
- *   networking: Networking.dnsChain({ dnsAddresses: { 'us-east1': '10.10.15.250', 'eu-west-1': '10.30.15.250' } }),
+ *   networking: Networking.dnsChain({ dnsAddresses: { 'us-east1': '10.10.15.250', 'eu-west-1': ['10.30.15.250'] } }),
  * });
  * app.synth();
  */

@@ -51,6 +51,8 @@ export class PerPodLoadBalancers extends Construct {
             externalDns: props.externalDns,
           }),
           tls: Tls.certManager(),
+          // The database NetworkPolicy is not this construct's; its CIDR requirement neither.
+          networkPolicy: { enabled: false },
         },
         { engine: 'cdk8s' },
       ),

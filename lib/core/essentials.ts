@@ -19,4 +19,8 @@ export type {
   Cloud, ClusterDnsKind, ClusterSpec, CockroachOptions, EncryptionAtRestOptions, ResolvedCockroachOptions, SurvivalGoal, UpgradeOptions,
   WalFailoverOptions, ZoneSpread,
 } from './topology';
+export type { AksProfile, EksProfile, EksSubnet, GenericProfile, GkeDnsProvider, GkeProfile } from './cloud/profiles';
+export type { AllowLists } from './cloud/allow-lists';
+export type { ClusterCloudProfile, DnsForwardingMethod } from './cloud/cloud-profile';
+export type { DatabaseClient, DatabaseNetworkPolicyOptions, MatchLabels } from './network-policy-options';
 export { findTopologyProblems, validateTopology } from './validation';

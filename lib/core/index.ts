@@ -1,4 +1,7 @@
 export * from './cidr';
+export * from './cloud';
+export * from './database-ports';
+export * from './network-policy-options';
 export * from './defaults';
 export * from './input';
 export * from './locality';

@@ -11,13 +11,27 @@ export interface PodAddress {
    */
   readonly gcpAddressName?: string;
   /**
-   * AWS: Elastic IP allocation id (internet-facing NLBs only).
+   * AWS: Elastic IP allocation id (internet-facing NLBs only). An NLB spans every subnet of the
+   * cluster's `eks.subnets`, so this works only with one subnet; use `awsEipAllocations` otherwise.
    * @default - none
    */
   readonly awsEipAllocation?: string;
   /**
-   * AWS: the subnet the NLB is placed in (a fixed IP needs exactly one subnet).
-   * @default - the controller's subnet discovery
+   * AWS, internet-facing NLBs: one Elastic IP allocation per subnet of `eks.subnets`, in AZ order.
+   * @default - none
+   */
+  readonly awsEipAllocations?: readonly string[];
+  /**
+   * AWS, internal NLBs: the NLB's private IP in each subnet of `eks.subnets`, in AZ order (the AWS
+   * Load Balancer Controller needs one per subnet); `address` is one of them, or a DNS name that
+   * resolves to all of them (survives the loss of one AZ). Every one of them is in the node certificate.
+   * @default - `[address]` (enough for a single subnet)
+   */
+  readonly awsPrivateIps?: readonly string[];
+  /**
+   * Refused: an NLB in one subnet cannot reach its pod when the pod runs in another AZ. The NLB spans
+   * every subnet of the cluster's `eks.subnets` instead.
+   * @deprecated use the cluster's `eks.subnets` and `awsPrivateIps`
    */
   readonly awsSubnet?: string;
 }
@@ -25,16 +39,17 @@ export interface PodAddress {
 /** Options of {@link Networking.dnsChain}. */
 export interface DnsChainOptions {
   /**
-   * The static IP of each cluster's DNS load balancer, by cluster name. Every other cluster forwards
-   * that cluster's `<namespace>.svc.<clusterDomain>` to it. CoreDNS and kube-dns forward to IPs only.
+   * The static IP(s) of each cluster's DNS load balancer, by cluster name. Every other cluster forwards
+   * that cluster's `<namespace>.svc.<clusterDomain>` to all of them. CoreDNS and kube-dns forward to IPs
+   * only. One IP per cluster, except on AWS: one per subnet of `eks.subnets`, in AZ order (the NLB spans
+   * every subnet). For a GKE Cloud DNS cluster: its Cloud DNS inbound server-policy addresses.
    * Required for cdk8s; in Pulumi a missing one is read from the Service status
-   * (AWS NLBs report hostnames, so AWS clusters always need one).
+   * (AWS NLBs report hostnames, so AWS clusters always need them).
    * @default {}
    */
-  readonly dnsAddresses?: Readonly<Record<string, string>>;
+  readonly dnsAddresses?: Readonly<Record<string, string | readonly string[]>>;
   /**
-   * Make the DNS load balancers internal (GKE internal with global access, AWS internal NLB,
-   * Azure internal). Cluster DNS must never face the internet.
+   * Must stay `true`: cluster DNS never faces the internet, and `false` is refused.
    * @default true
    */
   readonly internal?: boolean;
@@ -44,8 +59,8 @@ export interface DnsChainOptions {
    */
   readonly tcpOnlyClusters?: readonly string[];
   /**
-   * `loadBalancerSourceRanges` of the DNS load balancers.
-   * @default - no restriction beyond the load balancer being internal
+   * `loadBalancerSourceRanges` of the DNS load balancers, replacing the derived allow-list.
+   * @default - the peers' pod and node CIDRs (plus Cloud DNS's forwarders when a peer uses Cloud DNS)
    */
   readonly sourceRanges?: readonly string[];
 }
@@ -60,13 +75,14 @@ export interface PerPodLoadBalancersOptions {
    */
   readonly addresses?: Readonly<Record<string, ReadonlyArray<string | PodAddress>>>;
   /**
-   * Internal load balancers (reachable over VPN/peering) rather than internet-facing ones.
+   * Internal load balancers (reachable over VPN/peering). `false` is the explicit opt-in to
+   * internet-facing load balancers, refused with `Tls.insecure()`; keep `sourceRanges` tight then.
    * @default true
    */
   readonly internal?: boolean;
   /**
-   * `loadBalancerSourceRanges`: who may connect to each pod's load balancer.
-   * @default - no restriction
+   * `loadBalancerSourceRanges`: who may connect to each pod's load balancer, replacing the derived allow-list.
+   * @default - every cluster's pod and node CIDRs
    */
   readonly sourceRanges?: readonly string[];
   /**

@@ -1,3 +1,6 @@
+import { AllowLists, allowListsOf } from './cloud/allow-lists';
+import { eksSubnetsInOrder } from './cloud/aws';
+import { ClusterCloudProfile, resolveCloudProfile } from './cloud/cloud-profile';
 import { resolveCockroachOptions } from './defaults';
 import { Engine, TopologyInput } from './input';
 import { clusterVersionOf, decommissionOrdinals, droppedRegions, planUpgrade, remainingNodes, UpgradePlan } from './lifecycle';
@@ -6,6 +9,7 @@ import { multiRegionSql } from './multi-region-sql';
 import {
   clusterDomainOf, dnsKindOf, namespaceOf, objectNames, ObjectNames, podFqdn, podName, serviceDomainOf,
 } from './naming';
+import { DatabaseNetworkPolicyOptions } from './network-policy-options';
 import { Networking, PodAddress, toPodAddress } from './networking';
 import { Problem, throwIfProblems } from './problems';
 import { hostPort, SanPlan, toSanPlan } from './sans';
@@ -18,8 +22,8 @@ import { ownValue } from './validation/read';
 export interface ResolvedAddresses {
   /** Per cluster, per pod ordinal: the pod's load-balancer address. Overrides the strategy options. */
   readonly podAddresses?: Readonly<Record<string, readonly string[]>>;
-  /** Per cluster: the DNS load balancer's IP. Overrides the strategy options. */
-  readonly dnsAddresses?: Readonly<Record<string, string>>;
+  /** Per cluster: the DNS load balancer's IP(s). Overrides the strategy options. */
+  readonly dnsAddresses?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 /** Options of {@link planDeployment}. */
@@ -82,8 +86,14 @@ export interface ClusterPlan {
   readonly nodeCertSans: SanPlan;
   /** What this cluster's DNS forwards: every remote cluster, never itself (DNS chain only). */
   readonly dnsForwards: readonly DnsForward[];
-  /** This cluster's own DNS load-balancer IP, when known (DNS chain only). */
+  /** This cluster's own DNS load-balancer IP, when known (DNS chain only); the first of `dnsAddresses`. */
   readonly dnsAddress?: string;
+  /** Every IP of this cluster's DNS load balancer (AWS: one per subnet), empty while unknown (DNS chain only). */
+  readonly dnsAddresses: readonly string[];
+  /** The cloud profile with its defaults: how load balancers and DNS forwarding are expressed. */
+  readonly profile: ClusterCloudProfile;
+  /** Who may reach this cluster's load balancers. */
+  readonly allowLists: AllowLists;
   /** True for the one cluster whose Job runs `cockroach init`. */
   readonly runsInit: boolean;
   /** The pod CIDR blocks, node CIDR blocks and service CIDR blocks as given. */
@@ -116,6 +126,8 @@ export interface DeploymentPlan {
   readonly droppedRegions: readonly string[];
   /** The port peers dial for inter-node RPC: 26257, or 26258 with separate SQL and RPC listeners. */
   readonly rpcPort: number;
+  /** The database NetworkPolicy options as given. */
+  readonly networkPolicy?: DatabaseNetworkPolicyOptions;
 }
 
 /** How many pods of each cluster go into the join list. */
@@ -137,7 +149,16 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
   const dnsOptions = input.networking.dnsChain;
   const tcpOnly = new Set(dnsOptions?.tcpOnlyClusters ?? []);
 
-  const dnsAddressOf = (cluster: string): string | undefined => ownValue(dnsOptions?.dnsAddresses, cluster);
+  // The resolved addresses were merged into the canonical topology by readTopology.
+  const dnsAddressesOf = (cluster: string): string[] => {
+    const value = ownValue(dnsOptions?.dnsAddresses, cluster) as string | readonly string[] | undefined;
+    return value === undefined ? [] : Array.isArray(value) ? [...value] : [value as string];
+  };
+  // A placeholder per address the load balancer will have (an AWS NLB: one per subnet), at least one.
+  const placeholderDns = (spec: TopologyInput['clusters'][number]): string[] => {
+    const count = spec.cloud === 'aws' ? Math.max(1, eksSubnetsInOrder(spec.eks).length) : 1;
+    return Array.from({ length: count }, (_, k) => `192.0.2.${53 + k}`);
+  };
 
   const clusters: ClusterPlan[] = input.clusters.map((spec) => {
     const namespace = namespaceOf(spec);
@@ -169,11 +190,11 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
       ? input.clusters
         .filter((remote) => remote.name !== spec.name)
         .map((remote) => {
-          const server = dnsAddressOf(remote.name) ?? (options.placeholders ? '192.0.2.53' : undefined);
+          const known = dnsAddressesOf(remote.name);
           return {
             cluster: remote.name,
             domain: serviceDomainOf(remote),
-            servers: server ? [server] : [],
+            servers: known.length > 0 ? known : options.placeholders ? placeholderDns(remote) : [],
             forceTcp: tcpOnly.has(remote.name),
           };
         })
@@ -182,7 +203,8 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
       name: spec.name,
       cloud: spec.cloud,
       region: spec.region,
-      zones: spec.zones ?? [],
+      // On AWS the pods stay in the AZs the NLBs span (an NLB drops targets in other AZs).
+      zones: spec.zones ?? (spec.cloud === 'aws' ? eksSubnetsInOrder(spec.eks).map((s) => s.zone) : []),
       nodes: spec.nodes,
       namespace,
       clusterDomain: clusterDomainOf(spec),
@@ -193,7 +215,10 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
       localityPrefix: localityPrefix(spec),
       nodeCertSans: nodeCertificateSans(names, namespace, serviceDomain, pods, input.networking),
       dnsForwards,
-      dnsAddress: dnsOptions ? dnsAddressOf(spec.name) : undefined,
+      dnsAddress: dnsOptions ? dnsAddressesOf(spec.name)[0] : undefined,
+      dnsAddresses: dnsOptions ? dnsAddressesOf(spec.name) : [],
+      profile: resolveCloudProfile(spec),
+      allowLists: allowListsOf(spec, input.clusters, input.networking.options.sourceRanges),
       runsInit: spec.name === cockroach.initCluster,
       podCidrs: spec.podCidrs ?? [],
       serviceCidrs: spec.serviceCidrs ?? [],
@@ -215,6 +240,7 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
     cockroach,
     networking: input.networking,
     tls: input.tls,
+    networkPolicy: input.networkPolicy,
     multiRegionSql: cockroach.databases.flatMap((db) =>
       multiRegionSql(db, cockroach.primaryRegion, clusters.map((c) => c.region), cockroach.survivalGoal, dropped)),
     upgrade: planUpgrade(input.clusters, cockroach.version, cockroach.upgrade),
@@ -242,7 +268,9 @@ function nodeCertificateSans(
 ): SanPlan {
   const publicService = names.publicService;
   const headless = names.headlessService;
-  const strategyAddresses = networking.kind === 'perPodLoadBalancers' ? pods.map((p) => p.advertiseHost) : [];
+  // Every address of a pod's load balancer a peer may dial: the advertised one and, on AWS, the NLB's IP in every subnet.
+  const strategyAddresses = networking.kind === 'perPodLoadBalancers'
+    ? pods.flatMap((p) => [p.advertiseHost, ...(p.loadBalancer?.awsPrivateIps ?? [])]) : [];
   return toSanPlan([
     'localhost',
     publicService,

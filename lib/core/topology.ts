@@ -1,3 +1,6 @@
+import { AksProfile, EksProfile, GenericProfile, GkeProfile } from './cloud/profiles';
+import { DatabaseNetworkPolicyOptions } from './network-policy-options';
+
 /** The cloud a Kubernetes cluster runs in; it selects load-balancer annotations and DNS defaults. */
 export type Cloud = 'gcp' | 'aws' | 'azure' | 'generic';
 
@@ -65,6 +68,27 @@ export interface ClusterSpec {
    * @default false
    */
   readonly retiring?: boolean;
+  /**
+   * GKE profile (`cloud: 'gcp'` only): version, DNS provider, subsetting.
+   * @default - kube-dns, the oldest supported version, no subsetting
+   */
+  readonly gke?: GkeProfile;
+  /**
+   * EKS profile (`cloud: 'aws'` only): the subnets per AZ the NLBs span, the CoreDNS add-on.
+   * Required for an AWS cluster that gets a load balancer.
+   * @default - none
+   */
+  readonly eks?: EksProfile;
+  /**
+   * AKS profile (`cloud: 'azure'` only).
+   * @default {}
+   */
+  readonly aks?: AksProfile;
+  /**
+   * Generic profile (`cloud: 'generic'` only): whether the load balancers are private.
+   * @default - load balancers may be public: none is created unless `internal: false` is chosen
+   */
+  readonly generic?: GenericProfile;
 }
 
 /** What the database must survive; `region` needs at least three regions. */
@@ -191,6 +215,12 @@ export interface CockroachOptions {
    * @default true
    */
   readonly scaleDownGuard?: boolean;
+  /**
+   * The NetworkPolicy in front of the database pods: SQL and RPC only from the clusters' pod and
+   * node CIDRs, the database's own pods and Jobs, and the clients named here.
+   * @default - the policy, with no extra clients
+   */
+  readonly networkPolicy?: DatabaseNetworkPolicyOptions;
 }
 
 /** How pods spread over zones. */
@@ -231,7 +261,7 @@ export interface EncryptionAtRestOptions {
 
 /** Resolved CockroachDB options: every default filled in. */
 export type ResolvedCockroachOptions = Required<Omit<CockroachOptions,
-'storageClass' | 'initCluster' | 'primaryRegion' | 'upgrade' | 'walFailover' | 'encryptionAtRest' | 'logConfig'>> & {
+'storageClass' | 'initCluster' | 'primaryRegion' | 'upgrade' | 'walFailover' | 'encryptionAtRest' | 'logConfig' | 'networkPolicy'>> & {
   readonly storageClass?: string;
   readonly upgrade?: UpgradeOptions;
   readonly walFailover?: WalFailoverOptions;

@@ -1,3 +1,4 @@
+import { findCloudProblems } from './cloud/validation';
 import { Engine, TopologyInput } from './input';
 import { findLifecycleProblems } from './lifecycle-validation';
 import { Problem, throwIfProblems } from './problems';
@@ -25,6 +26,11 @@ const CHECKERS: readonly TopologyChecker[] = [
   checkTls,
   // Day 2: upgrades, scale-down, region removal and the production options.
   propsChecker(findLifecycleProblems),
+  // What each cloud's load-balancer and DNS controllers accept (lib/core/cloud).
+  (context) => {
+    const input = { ...context.snapshot.props, clusters: context.snapshot.clusters.filter((c) => c !== undefined) } as unknown as TopologyInput;
+    for (const problem of findCloudProblems(input, context.engine)) context.report(problem.path, problem.message);
+  },
 ];
 
 /**

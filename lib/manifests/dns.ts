@@ -1,42 +1,40 @@
-import { completeCorefile } from './corefile';
+import { completeCorefile, forwardServerBlocks } from './corefile';
 import { KubeObject } from './kube-object';
-import { loadBalancerPinning } from './load-balancer-annotations';
+import { renderLoadBalancerServices } from './load-balancer-services';
+import { eksCorednsConfigurationValues } from '../core/cloud/aws';
+import { AKS_COREDNS_CUSTOM, AKS_COREDNS_CUSTOM_KEY } from '../core/cloud/azure';
+import { DnsForwardingMethod } from '../core/cloud/cloud-profile';
 import { ClusterPlan, DeploymentPlan, DnsForward } from '../core/plan';
 
 /** The namespace of the cluster DNS. */
 export const DNS_NAMESPACE = 'kube-system';
-/** Name of the DNS load-balancer Service. */
+/** Name of the DNS load-balancer Service (GKE without mixed-protocol support: `-udp` and `-tcp`). */
 export const DNS_LOAD_BALANCER_NAME = 'kube-dns-lb';
 
 const DNS_LABELS = { 'app.kubernetes.io/managed-by': 'crosscluster', 'app.kubernetes.io/component': 'dns-chain' };
 
 /**
  * The internal load balancer in front of the cluster DNS pods (both kube-dns and CoreDNS pods carry
- * `k8s-app: kube-dns`), on 53/UDP and 53/TCP, or TCP only where the strategy says so.
+ * `k8s-app: kube-dns`), on 53/UDP and 53/TCP (TCP only where the strategy says so), admitting the
+ * peers only. One Service, or two sharing the address where the cloud cannot mix protocols on an
+ * internal load balancer (GKE before 1.36.2-gke.1498000). None when no peer forwards to it, or when
+ * the cluster has no DNS pods (GKE Cloud DNS).
  */
-export function renderDnsLoadBalancer(plan: DeploymentPlan, cluster: ClusterPlan): KubeObject {
-  const options = plan.networking.dnsChain ?? {};
+export function renderDnsLoadBalancers(plan: DeploymentPlan, cluster: ClusterPlan): KubeObject[] {
+  const options = plan.networking.dnsChain;
+  if (!options || cluster.dnsForwards.length === 0 || !cluster.profile.dnsPods) return [];
   const tcpOnly = (options.tcpOnlyClusters ?? []).includes(cluster.name);
-  const pinning = loadBalancerPinning(
-    cluster.cloud,
-    options.internal ?? true,
-    cluster.dnsAddress ? { address: cluster.dnsAddress } : undefined,
-  );
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: DNS_LOAD_BALANCER_NAME, namespace: DNS_NAMESPACE, labels: DNS_LABELS, annotations: pinning.annotations },
-    spec: {
-      type: 'LoadBalancer',
-      selector: { 'k8s-app': 'kube-dns' },
-      ports: [
-        ...(tcpOnly ? [] : [{ name: 'dns-udp', port: 53, targetPort: 53, protocol: 'UDP' }]),
-        { name: 'dns-tcp', port: 53, targetPort: 53, protocol: 'TCP' },
-      ],
-      ...(pinning.loadBalancerIP ? { loadBalancerIP: pinning.loadBalancerIP } : {}),
-      ...(options.sourceRanges ? { loadBalancerSourceRanges: [...options.sourceRanges] } : {}),
-    },
-  };
+  return renderLoadBalancerServices(cluster, { purpose: 'dns', internal: true, addresses: cluster.dnsAddresses }, {
+    name: DNS_LOAD_BALANCER_NAME,
+    namespace: DNS_NAMESPACE,
+    labels: DNS_LABELS,
+    selector: { 'k8s-app': 'kube-dns' },
+    ports: [
+      ...(tcpOnly ? [] : [{ name: 'dns-udp', port: 53, targetPort: 53, protocol: 'UDP' as const }]),
+      { name: 'dns-tcp', port: 53, targetPort: 53, protocol: 'TCP' as const },
+    ],
+    sourceRanges: cluster.allowLists.dns,
+  });
 }
 
 /** kube-dns `stubDomains`: every remote service domain to its DNS load balancer, never the local one. */
@@ -51,30 +49,56 @@ export function stubDomains(forwards: readonly DnsForward[]): Record<string, str
   return result;
 }
 
-/** The data keys the forwarding sets in the cluster's DNS ConfigMap. */
+/** The ConfigMap each forwarding method writes into, and the key. Cloud DNS writes none. */
+const FORWARDING_TARGET: Readonly<Record<DnsForwardingMethod, { name: string; key: string } | undefined>> = {
+  'kube-dns-stub-domains': { name: 'kube-dns', key: 'stubDomains' },
+  'corefile': { name: 'coredns', key: 'Corefile' },
+  'eks-coredns-addon': { name: 'coredns', key: 'Corefile' },
+  'aks-coredns-custom': { name: AKS_COREDNS_CUSTOM, key: AKS_COREDNS_CUSTOM_KEY },
+  'cloud-dns-forwarding-zones': undefined,
+};
+
+/** The data keys the forwarding sets in the cluster's DNS ConfigMap (empty for Cloud DNS). */
 export function dnsForwardingData(cluster: ClusterPlan): Record<string, string> {
-  return cluster.dns === 'kube-dns'
-    ? { stubDomains: JSON.stringify(stubDomains(cluster.dnsForwards)) }
-    : { Corefile: completeCorefile(cluster.clusterDomain, cluster.dnsForwards) };
+  switch (cluster.profile.dnsForwarding) {
+    case 'kube-dns-stub-domains': return { stubDomains: JSON.stringify(stubDomains(cluster.dnsForwards)) };
+    case 'aks-coredns-custom': return { [AKS_COREDNS_CUSTOM_KEY]: `${forwardServerBlocks(cluster.dnsForwards)}\n` };
+    case 'cloud-dns-forwarding-zones': return {};
+    default: return { Corefile: completeCorefile(cluster.clusterDomain, cluster.dnsForwards) };
+  }
 }
 
-/** Name of the cluster DNS ConfigMap the forwarding goes into. */
-export function dnsConfigMapName(cluster: ClusterPlan): string {
-  return cluster.dns === 'kube-dns' ? 'kube-dns' : 'coredns';
+/** Name of the cluster DNS ConfigMap the forwarding goes into (undefined for GKE Cloud DNS). */
+export function dnsConfigMapName(cluster: ClusterPlan): string | undefined {
+  return FORWARDING_TARGET[cluster.profile.dnsForwarding]?.name;
 }
 
-/** The cluster DNS ConfigMap with the forwarding (kube-dns `stubDomains` or a complete CoreDNS Corefile). */
-export function renderDnsForwarding(cluster: ClusterPlan): KubeObject {
-  return {
+/**
+ * The EKS CoreDNS add-on's `configurationValues` for a cluster whose CoreDNS is the add-on: the
+ * complete Corefile with the forwarding. Undefined for every other cluster.
+ */
+export function eksAddonConfiguration(cluster: ClusterPlan): string | undefined {
+  if (cluster.profile.dnsForwarding !== 'eks-coredns-addon' || cluster.dnsForwards.length === 0) return undefined;
+  return eksCorednsConfigurationValues(completeCorefile(cluster.clusterDomain, cluster.dnsForwards));
+}
+
+/**
+ * The cluster DNS ConfigMap with the forwarding: kube-dns `stubDomains`, a complete CoreDNS Corefile
+ * (also for the EKS add-on, applied with a forced server-side apply), or AKS's `coredns-custom`.
+ */
+export function renderDnsForwarding(cluster: ClusterPlan): KubeObject[] {
+  const name = dnsConfigMapName(cluster);
+  if (name === undefined || cluster.dnsForwards.length === 0) return [];
+  return [{
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { name: dnsConfigMapName(cluster), namespace: DNS_NAMESPACE, labels: DNS_LABELS },
+    metadata: { name, namespace: DNS_NAMESPACE, labels: DNS_LABELS },
     data: dnsForwardingData(cluster),
-  };
+  }];
 }
 
 /** The DNS objects of one cluster (kube-system), kept apart from the database objects. Empty unless DNS chaining. */
 export function renderDns(plan: DeploymentPlan, cluster: ClusterPlan): KubeObject[] {
   if (!plan.networking.dnsChain) return [];
-  return [renderDnsLoadBalancer(plan, cluster), ...(cluster.dnsForwards.length > 0 ? [renderDnsForwarding(cluster)] : [])];
+  return [...renderDnsLoadBalancers(plan, cluster), ...renderDnsForwarding(cluster)];
 }

@@ -2,6 +2,7 @@ import { renderCertificates } from './certificates';
 import { renderDatabase } from './database';
 import { renderDns } from './dns';
 import { KubeObject } from './kube-object';
+import { renderNetworkPolicies } from './network-policies';
 import { renderPerPodServices } from './per-pod-services';
 import { ClusterPlan, DeploymentPlan } from '../core/plan';
 
@@ -9,7 +10,7 @@ import { ClusterPlan, DeploymentPlan } from '../core/plan';
 export interface ClusterManifests {
   /** The cluster name. */
   readonly cluster: string;
-  /** Namespace, RBAC, Services, topology ConfigMap, StatefulSet, PDB and (in one cluster) the init Job. */
+  /** Namespace, RBAC, Services, topology ConfigMap, StatefulSet, PDB, (in one cluster) the init Job, the NetworkPolicy. */
   readonly database: KubeObject[];
   /** Per-pod LoadBalancer Services (per-pod load-balancer strategy). */
   readonly loadBalancers: KubeObject[];
@@ -23,7 +24,7 @@ export interface ClusterManifests {
 export function renderCluster(plan: DeploymentPlan, cluster: ClusterPlan): ClusterManifests {
   return {
     cluster: cluster.name,
-    database: renderDatabase(plan, cluster),
+    database: [...renderDatabase(plan, cluster), ...renderNetworkPolicies(plan, cluster)],
     loadBalancers: renderPerPodServices(plan, cluster),
     certificates: renderCertificates(plan, cluster),
     dns: renderDns(plan, cluster),

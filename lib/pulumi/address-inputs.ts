@@ -15,19 +15,36 @@ export interface PulumiPodAddress {
    */
   readonly gcpAddressName?: pulumi.Input<string>;
   /**
-   * AWS: Elastic IP allocation id (internet-facing NLBs only).
+   * AWS: Elastic IP allocation id (internet-facing NLBs in a single subnet only).
    * @default - none
    */
   readonly awsEipAllocation?: pulumi.Input<string>;
   /**
-   * AWS: the subnet the NLB is placed in (a fixed IP needs exactly one subnet).
-   * @default - the controller's subnet discovery
+   * AWS, internet-facing NLBs: one Elastic IP allocation per subnet of `eks.subnets`, in AZ order.
+   * @default - none
+   */
+  readonly awsEipAllocations?: readonly string[];
+  /**
+   * AWS, internal NLBs: the NLB's private IP in each subnet of `eks.subnets`, in AZ order; `address`
+   * is one of them. Plain strings: they are checked against the subnets before anything is created.
+   * @default - `[address]`
+   */
+  readonly awsPrivateIps?: readonly string[];
+  /**
+   * Refused: an NLB in one subnet cannot reach a pod in another AZ.
+   * @deprecated use the cluster's `eks.subnets` and `awsPrivateIps`
    */
   readonly awsSubnet?: pulumi.Input<string>;
 }
 
 /** A reserved per-pod address: a plain or output string (IP or DNS name), or a {@link PulumiPodAddress}. */
 export type PodAddressInput = pulumi.Input<string> | PulumiPodAddress;
+
+/**
+ * A DNS load balancer's address(es): one IP (may be an output), or on AWS the NLB's IP per subnet
+ * (plain strings, checked against the subnets before anything is created).
+ */
+export type DnsAddressInput = pulumi.Input<string> | readonly string[];
 
 /** Per cluster name, per pod ordinal: reserved addresses. */
 export type PodAddressInputs = Readonly<Record<string, readonly PodAddressInput[]>>;
@@ -75,6 +92,8 @@ export function pendingPodAddresses(addresses: PodAddressInputs | undefined): Re
         const value = podAddress[key];
         if (value !== undefined) plain[key] = isPending(value) ? PENDING_HANDLES[key] : value;
       }
+      if (podAddress.awsPrivateIps !== undefined) plain.awsPrivateIps = podAddress.awsPrivateIps;
+      if (podAddress.awsEipAllocations !== undefined) plain.awsEipAllocations = podAddress.awsEipAllocations;
       return plain as unknown as PodAddress;
     });
   }
@@ -86,11 +105,12 @@ export function pendingPodAddresses(addresses: PodAddressInputs | undefined): Re
  * they are, outputs as unique placeholders from 198.18.0.0/15 (IPv4, as some clouds' annotations require).
  */
 export function pendingDnsAddresses(
-  addresses: Readonly<Record<string, pulumi.Input<string>>> | undefined,
-): Record<string, string> | undefined {
+  addresses: Readonly<Record<string, DnsAddressInput>> | undefined,
+): Record<string, string | readonly string[]> | undefined {
   if (addresses === undefined || addresses === null || typeof addresses !== 'object') return addresses as undefined;
   return Object.fromEntries(
-    Object.entries(addresses).map(([cluster, ip], i) => [cluster, isPending(ip) ? placeholderIp(i) : (ip as string)]),
+    Object.entries(addresses).map(([cluster, ip], i) =>
+      [cluster, isPending(ip) ? placeholderIp(i) : (ip as string | readonly string[])]),
   );
 }
 
@@ -101,9 +121,9 @@ export function resolvePodAddresses(addresses: PodAddressInputs | undefined): pu
 
 /** The DNS load-balancer IPs once every output among them has resolved. */
 export function resolveDnsAddresses(
-  addresses: Readonly<Record<string, pulumi.Input<string>>> | undefined,
-): pulumi.Output<Record<string, string>> {
-  return pulumi.output(addresses ?? {}) as unknown as pulumi.Output<Record<string, string>>;
+  addresses: Readonly<Record<string, DnsAddressInput>> | undefined,
+): pulumi.Output<Record<string, string | string[]>> {
+  return pulumi.output(addresses ?? {}) as unknown as pulumi.Output<Record<string, string | string[]>>;
 }
 
 /** The address a load-balancer Service reports: the first ingress IP, or its hostname where the cloud gives one. */

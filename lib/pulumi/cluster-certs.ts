@@ -105,7 +105,7 @@ export class ClusterCerts extends pulumi.ComponentResource {
       ? [{ path: 'tls', message: `ClusterCerts issues certificates with Tls.generated() or Tls.existingCa(...), not Tls.${certTls.kind}()` }]
       : [];
     // The certificates do not depend on the DNS addresses, so no engine-specific address checks.
-    validatePulumiTopology(topology, args.clusters, undefined, tlsProblems);
+    validatePulumiTopology(topology, args.clusters, 'none', tlsProblems);
     const skeleton = planDeployment(topology, { placeholders: args.podAddresses !== undefined });
     super('crosscluster:index:ClusterCerts', name, {}, opts);
 

@@ -1,8 +1,9 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { ingressAddress, pendingDnsAddresses, resolveDnsAddresses } from './address-inputs';
+import { DnsAddressInput, ingressAddress, pendingDnsAddresses, resolveDnsAddresses } from './address-inputs';
 import { PulumiClusterSpec, toClusterSpecs } from './cluster-spec';
 import { registerKubeObject } from './kube-resource';
+import { WAIT_FOR_INGRESS } from './per-pod-load-balancers';
 import { requireArgs, validatePulumiTopology } from './validation';
 import { isIpAddress } from '../core/cidr';
 import { TopologyInput } from '../core/input';
@@ -10,8 +11,9 @@ import { Networking } from '../core/networking';
 import { planDeployment } from '../core/plan';
 import { Tls } from '../core/tls';
 import { ownValue } from '../core/validation/read';
-import { dnsConfigMapName, DNS_NAMESPACE, renderDnsLoadBalancer } from '../manifests/dns';
+import { dnsConfigMapName, DNS_NAMESPACE, eksAddonConfiguration, renderDnsLoadBalancers } from '../manifests/dns';
 import { dnsPatchData } from '../manifests/dns-patch';
+import { KubeObject, objectKey } from '../manifests/kube-object';
 
 /** Annotation that lets the DNS patch take the keys it sets from another field manager. */
 export const PATCH_FORCE = { 'pulumi.com/patchForce': 'true' } as const;
@@ -21,14 +23,15 @@ export interface DnsChainArgs {
   /** The clusters, each with its provider. Their namespaces are the forwarded domains. */
   readonly clusters: readonly PulumiClusterSpec[];
   /**
-   * The static IP of each cluster's DNS load balancer, by cluster name (may be outputs, e.g. a
-   * reserved internal address). A missing one is read from the Service's status; AWS clusters
-   * need one, because NLBs report hostnames and DNS servers forward to IPs only.
+   * The static IP(s) of each cluster's DNS load balancer, by cluster name (may be outputs, e.g. a
+   * reserved internal address). AWS: one plain IP per subnet of `eks.subnets`, in AZ order. GKE Cloud
+   * DNS: the cluster's Cloud DNS inbound server-policy addresses. A missing one is read from the
+   * Service's status where the cloud reports an IP.
    * @default {}
    */
-  readonly dnsAddresses?: Readonly<Record<string, pulumi.Input<string>>>;
+  readonly dnsAddresses?: Readonly<Record<string, DnsAddressInput>>;
   /**
-   * Internal DNS load balancers. Cluster DNS must never face the internet.
+   * Must stay `true`: cluster DNS never faces the internet.
    * @default true
    */
   readonly internal?: boolean;
@@ -38,25 +41,43 @@ export interface DnsChainArgs {
    */
   readonly tcpOnlyClusters?: readonly string[];
   /**
-   * `loadBalancerSourceRanges` of the DNS load balancers.
-   * @default - no restriction beyond the load balancer being internal
+   * `loadBalancerSourceRanges` of the DNS load balancers, replacing the derived allow-list.
+   * @default - the peers' pod and node CIDRs
    */
   readonly sourceRanges?: readonly string[];
 }
 
+/** One remote domain a cluster forwards, with the addresses it forwards to. */
+export interface DnsForwardOutput {
+  /** The remote cluster. */
+  readonly cluster: string;
+  /** `<namespace>.svc.<clusterDomain>` of the remote cluster. */
+  readonly domain: string;
+  /** The remote DNS load balancer's IPs. */
+  readonly servers: pulumi.Output<string[]>;
+}
+
 /**
- * DNS chaining: an internal load balancer in front of every cluster's DNS pods, then in every
- * other cluster the forwarding of that cluster's `<namespace>.svc.<clusterDomain>` to it, applied
- * with `ConfigMapPatch` (kube-dns `stubDomains`; CoreDNS: the existing Corefile with a marked
- * section of server blocks merged in). The cluster's DNS ConfigMap is never overwritten.
+ * DNS chaining: an internal load balancer in front of every cluster's DNS pods (admitting the peers
+ * only), then in every other cluster the forwarding of that cluster's `<namespace>.svc.<clusterDomain>`
+ * to it, as the cluster's cloud profile says: kube-dns `stubDomains` and a self-managed CoreDNS's
+ * Corefile through `ConfigMapPatch` (a marked section merged into the live Corefile), AKS through
+ * `coredns-custom`. Two kinds of cluster get their forwarding from cloud resources instead, fed by
+ * this component's outputs: the EKS CoreDNS add-on (`EksCorednsAddon` with `eksAddonConfigurations`)
+ * and GKE Cloud DNS (`GkeCloudDnsForwarding` with `cloudDnsForwards`). The cluster's DNS ConfigMap
+ * is never overwritten.
  */
 export class DnsChain extends pulumi.ComponentResource {
-  /** Per cluster name, the IP of its DNS load balancer. */
-  public readonly dnsAddresses: pulumi.Output<Record<string, string>>;
-  /** Per cluster name, the DNS load-balancer Service. */
-  public readonly services: Readonly<Record<string, k8s.core.v1.Service>>;
-  /** Per cluster name, the patch of its DNS ConfigMap (absent with a single cluster). */
+  /** Per cluster name, the IP(s) of its DNS load balancer. */
+  public readonly dnsAddresses: pulumi.Output<Record<string, string[]>>;
+  /** Per cluster name, the DNS load-balancer Services (two on GKE before mixed-protocol support, none on Cloud DNS). */
+  public readonly services: Readonly<Record<string, readonly k8s.core.v1.Service[]>>;
+  /** Per cluster name, the patch of its DNS ConfigMap, for the clusters forwarded through a ConfigMap. */
   public readonly patches: Readonly<Record<string, k8s.core.v1.ConfigMapPatch>>;
+  /** Per EKS cluster whose CoreDNS is the add-on: the add-on's `configurationValues` (for `EksCorednsAddon`). */
+  public readonly eksAddonConfigurations: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Per GKE Cloud DNS cluster: the domains it forwards and where (for `GkeCloudDnsForwarding`). */
+  public readonly cloudDnsForwards: Readonly<Record<string, readonly DnsForwardOutput[]>>;
 
   constructor(name: string, args: DnsChainArgs, opts?: pulumi.ComponentResourceOptions) {
     requireArgs(args, 'DnsChain');
@@ -68,36 +89,69 @@ export class DnsChain extends pulumi.ComponentResource {
     const reserved = resolveDnsAddresses(args.dnsAddresses);
     // The Services are pinned to reserved IPs only, never to the IP they report themselves.
     const servicePlan = reserved.apply((a) => planDeployment(dnsTopology(args, a), { engine: 'pulumi', placeholders: true }));
-    const services: Record<string, k8s.core.v1.Service> = {};
-    const addresses: Record<string, pulumi.Output<string>> = {};
+    const rendered = servicePlan.apply((p) => p.clusters.map((c) => new Map(renderDnsLoadBalancers(p, c).map((o) => [objectKey(o), o]))));
+    const services: Record<string, k8s.core.v1.Service[]> = {};
+    const addresses: Record<string, pulumi.Output<string[]>> = {};
     skeleton.clusters.forEach((cluster, i) => {
-      services[cluster.name] = registerKubeObject(`${name}-${cluster.name}-dns-lb`, {
-        skeleton: renderDnsLoadBalancer(skeleton, cluster),
-        live: servicePlan.apply((p) => renderDnsLoadBalancer(p, p.clusters[i])),
-      }, { parent: this, provider: args.clusters[i].provider, deleteBeforeReplace: true }) as k8s.core.v1.Service;
+      services[cluster.name] = renderDnsLoadBalancers(skeleton, cluster).map((object) =>
+        registerKubeObject(`${name}-${cluster.name}-${object.metadata.name}`, {
+          skeleton: object,
+          live: rendered.apply((r) => findObject(r[i], objectKey(object))),
+          // The DNS pods are ready long before: wait for the controller to give the address only,
+          // and for a bounded time (the address proves the cloud accepted the load balancer).
+          engineAnnotations: WAIT_FOR_INGRESS,
+        }, {
+          parent: this,
+          provider: args.clusters[i].provider,
+          deleteBeforeReplace: true,
+          customTimeouts: { create: DNS_LOAD_BALANCER_TIMEOUT, update: DNS_LOAD_BALANCER_TIMEOUT },
+        }) as k8s.core.v1.Service);
       const given = ownValue(args.dnsAddresses, cluster.name);
-      addresses[cluster.name] = given !== undefined
-        ? pulumi.output(given)
-        : services[cluster.name].status.apply((status) => {
+      if (given !== undefined) {
+        addresses[cluster.name] = pulumi.output(given as pulumi.Input<string>).apply((v) => (Array.isArray(v) ? [...v] : [v]));
+      } else if (services[cluster.name].length > 0) {
+        addresses[cluster.name] = services[cluster.name][0].status.apply((status) => {
           const address = ingressAddress(status);
           if (!address || !isIpAddress(address)) {
             throw new Error(`crosscluster: the DNS load balancer of cluster '${cluster.name}' reports ${address ? `the hostname '${address}'` : 'no address'}; DNS servers forward to IPs only: set dnsAddresses.${cluster.name}`);
           }
-          return address;
+          return [address];
         });
+      } else {
+        addresses[cluster.name] = pulumi.output([]);
+      }
     });
     this.services = services;
     this.dnsAddresses = pulumi.all(addresses);
 
-    const plan = this.dnsAddresses.apply((a) =>
-      planDeployment(dnsTopology(args, a), { engine: 'pulumi' }));
+    const plan = this.dnsAddresses.apply((a) => planDeployment(dnsTopology(args, a), { engine: 'pulumi' }));
     const patches: Record<string, k8s.core.v1.ConfigMapPatch> = {};
+    const addonConfigurations: Record<string, pulumi.Output<string>> = {};
+    const cloudDnsForwards: Record<string, DnsForwardOutput[]> = {};
     skeleton.clusters.forEach((cluster, i) => {
       if (cluster.dnsForwards.length === 0) return;
+      const method = cluster.profile.dnsForwarding;
+      if (method === 'eks-coredns-addon') {
+        addonConfigurations[cluster.name] = plan.apply((p) => eksAddonConfiguration(p.clusters[i])!);
+        void pulumi.log.info(`crosscluster: cluster '${cluster.name}' runs the EKS CoreDNS add-on, which owns kube-system/coredns: `
+          + `its forwarding takes effect once the add-on carries dnsChain.eksAddonConfigurations['${cluster.name}'] `
+          + '(new EksCorednsAddon(...)), or set eks.corednsAddon: false for a self-managed CoreDNS', this);
+        return;
+      }
+      if (method === 'cloud-dns-forwarding-zones') {
+        void pulumi.log.info(`crosscluster: cluster '${cluster.name}' uses GKE Cloud DNS: its forwarding takes effect once `
+          + `GkeCloudDnsForwarding creates the zones from dnsChain.cloudDnsForwards['${cluster.name}']`, this);
+        cloudDnsForwards[cluster.name] = cluster.dnsForwards.map((f, k) => ({
+          cluster: f.cluster,
+          domain: f.domain,
+          servers: plan.apply((p) => [...p.clusters[i].dnsForwards[k].servers]),
+        }));
+        return;
+      }
       const provider = args.clusters[i].provider;
-      const configMap = dnsConfigMapName(cluster);
+      const configMap = dnsConfigMapName(cluster)!;
       let data: pulumi.Output<Record<string, string>>;
-      if (cluster.dns === 'coredns') {
+      if (method === 'corefile') {
         // Read the live Corefile so the patch keeps every customization outside its own section.
         const existing = k8s.core.v1.ConfigMap.get(`${name}-${cluster.name}-${configMap}-current`, `${DNS_NAMESPACE}/${configMap}`, {
           parent: this,
@@ -114,15 +168,26 @@ export class DnsChain extends pulumi.ComponentResource {
         parent: this,
         provider,
         // Deleting the patch would take the Corefile key with it and break the cluster's DNS.
-        retainOnDelete: cluster.dns === 'coredns',
+        retainOnDelete: method === 'corefile',
       });
     });
     this.patches = patches;
+    this.eksAddonConfigurations = addonConfigurations;
+    this.cloudDnsForwards = cloudDnsForwards;
     this.registerOutputs({ dnsAddresses: this.dnsAddresses });
   }
 }
 
-function dnsTopology(args: DnsChainArgs, dnsAddresses: Readonly<Record<string, string>> | undefined): TopologyInput {
+/** How long a DNS load-balancer Service may take to get its address from the cloud. */
+export const DNS_LOAD_BALANCER_TIMEOUT = '15m';
+
+function findObject(objects: ReadonlyMap<string, KubeObject>, key: string): KubeObject {
+  const object = objects.get(key);
+  if (!object) throw new Error(`crosscluster: ${key} is missing from the rendering; the set of objects must not depend on addresses`);
+  return object;
+}
+
+function dnsTopology(args: DnsChainArgs, dnsAddresses: Readonly<Record<string, string | readonly string[]>> | undefined): TopologyInput {
   return {
     clusters: toClusterSpecs(args.clusters),
     networking: Networking.dnsChain({
@@ -132,5 +197,7 @@ function dnsTopology(args: DnsChainArgs, dnsAddresses: Readonly<Record<string, s
       sourceRanges: args.sourceRanges,
     }),
     tls: Tls.insecure(),
+    // The DNS objects need no database NetworkPolicy, and its CIDR requirement is the database's.
+    networkPolicy: { enabled: false },
   };
 }

@@ -6,10 +6,10 @@
  * the core's topology types and strategies.
  * @packageDocumentation
  */
-export { PodAddressInput, PodAddressInputs, PulumiPodAddress } from './address-inputs';
+export { DnsAddressInput, PodAddressInput, PodAddressInputs, PulumiPodAddress } from './address-inputs';
 export { PulumiClusterSpec } from './cluster-spec';
 export { ClusterCerts, ClusterCertsArgs, ClusterSecretNames } from './cluster-certs';
-export { DnsChain, DnsChainArgs } from './dns-chain';
+export { DnsChain, DnsChainArgs, DnsForwardOutput } from './dns-chain';
 export { MultiRegionCockroach, MultiRegionCockroachArgs, MultiRegionClusterInfo } from './multi-region-cockroach';
 export { PerPodLoadBalancers, PerPodLoadBalancersArgs } from './per-pod-load-balancers';
 
@@ -18,3 +18,6 @@ export * from '../core/essentials';
 
 // Cloud networking between the clusters' VPCs.
 export * from './vpn';
+
+// Cloud resources for cluster DNS (EKS CoreDNS add-on, GKE Cloud DNS forwarding); load @pulumi/aws and @pulumi/gcp.
+export * from './cloud';

@@ -21,6 +21,7 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   'apps/v1/StatefulSet': (n, a, o) => new k8s.apps.v1.StatefulSet(n, a, o),
   'policy/v1/PodDisruptionBudget': (n, a, o) => new k8s.policy.v1.PodDisruptionBudget(n, a, o),
   'batch/v1/Job': (n, a, o) => new k8s.batch.v1.Job(n, a, o),
+  'networking.k8s.io/v1/NetworkPolicy': (n, a, o) => new k8s.networking.v1.NetworkPolicy(n, a, o),
 };
 
 /** A rendered object and, when its content waits on addresses, the output that renders it. */

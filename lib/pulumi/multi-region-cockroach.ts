@@ -1,6 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { pendingDnsAddresses, pendingPodAddresses, PodAddressInputs } from './address-inputs';
+import { DnsAddressInput, pendingDnsAddresses, pendingPodAddresses, PodAddressInputs } from './address-inputs';
 import { ClusterCerts } from './cluster-certs';
 import { PulumiClusterSpec, toClusterSpecs } from './cluster-spec';
 import { DnsChain } from './dns-chain';
@@ -15,6 +15,7 @@ import { CockroachOptions } from '../core/topology';
 import { addressDependentObjects, clusterObjectKey } from '../manifests/address-dependence';
 import { renderDatabase } from '../manifests/database';
 import { KubeObject, objectKey } from '../manifests/kube-object';
+import { renderNetworkPolicies } from '../manifests/network-policies';
 
 /**
  * The StatefulSet is not awaited: its pods cannot be ready before `cockroach init`, which the
@@ -48,7 +49,7 @@ export interface MultiRegionCockroachArgs extends CockroachOptions {
    * precedence over `networking` DNS addresses. DNS chaining only.
    * @default - the addresses given in `networking`, else each DNS Service's status
    */
-  readonly dnsAddresses?: Readonly<Record<string, pulumi.Input<string>>>;
+  readonly dnsAddresses?: Readonly<Record<string, DnsAddressInput>>;
   /**
    * How long Pulumi waits for the init Job to complete and for the database Services.
    * @default '30m'
@@ -118,7 +119,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
     const providerOf = (i: number) => args.clusters[i].provider;
     const resources: Record<string, pulumi.CustomResource[]> = {};
     const namespaces: Record<string, pulumi.Resource> = {};
-    const database = skeleton.clusters.map((cluster) => renderDatabase(skeleton, cluster, AFTER_DECOMMISSION));
+    const database = skeleton.clusters.map((cluster) => databaseObjects(skeleton, cluster));
 
     // Namespaces first: the load balancers and the Secrets go into them.
     skeleton.clusters.forEach((cluster, i) => {
@@ -159,7 +160,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
       : pulumi.output(planDeployment(topology, { engine: 'pulumi', placeholders: true }));
 
     // Rendered once per resolved plan; each address-dependent object looks itself up by key.
-    const liveDatabase = live.apply((p) => p.clusters.map((c) => new Map(renderDatabase(p, c, AFTER_DECOMMISSION).map((o) => [objectKey(o), o]))));
+    const liveDatabase = live.apply((p) => p.clusters.map((c) => new Map(databaseObjects(p, c).map((o) => [objectKey(o), o]))));
 
     const certs = skeleton.tls.secure
       ? new ClusterCerts(`${name}-certs`, {
@@ -281,6 +282,11 @@ function jobTimeout(job: KubeObject, initTimeout: string | undefined): pulumi.Cu
   const deadline = (job.spec as { activeDeadlineSeconds?: number }).activeDeadlineSeconds ?? 3600;
   const timeout = jobComponent(job) === 'init' && initTimeout ? initTimeout : `${Math.ceil(deadline / 60)}m`;
   return { create: timeout, update: timeout };
+}
+
+/** The database objects of a cluster, its NetworkPolicy included (as `renderCluster` groups them). */
+function databaseObjects(plan: DeploymentPlan, cluster: DeploymentPlan['clusters'][number]): KubeObject[] {
+  return [...renderDatabase(plan, cluster, AFTER_DECOMMISSION), ...renderNetworkPolicies(plan, cluster)];
 }
 
 function findDatabaseObject(objects: ReadonlyMap<string, KubeObject>, key: string): KubeObject {

@@ -38,13 +38,14 @@ export interface PerPodLoadBalancersArgs {
    */
   readonly addresses?: PodAddressInputs;
   /**
-   * Internal load balancers (reachable over VPN/peering) rather than internet-facing ones.
+   * Internal load balancers (reachable over VPN/peering). `false` is the explicit opt-in to
+   * internet-facing ones.
    * @default true
    */
   readonly internal?: boolean;
   /**
-   * `loadBalancerSourceRanges` of every Service.
-   * @default - no restriction
+   * `loadBalancerSourceRanges` of every Service, replacing the derived allow-list.
+   * @default - every cluster's pod and node CIDRs
    */
   readonly sourceRanges?: readonly string[];
   /**
@@ -145,6 +146,8 @@ function perPodTopology(
       sourceRanges: args.sourceRanges,
       externalDns: args.externalDns,
     }),
-    tls: Tls.insecure(),
+    // Secure: an internet-facing opt-in is refused only for an insecure database, which MultiRegionCockroach checks.
+    tls: Tls.generated(),
+    networkPolicy: { enabled: false },
   };
 }

@@ -6,15 +6,17 @@ import { isList } from '../core/validation/read';
 
 /**
  * Checks a topology and its clusters' providers and throws one `TopologyError` listing every
- * problem. Components call it before registering anything, themselves included.
+ * problem. Components call it before registering anything, themselves included. `'none'` skips the
+ * engine's checks of what the rendered load balancers and policies need (a caller that renders
+ * none of them); `undefined` is the Pulumi engine, as JavaScript fills a default for it.
  */
 export function validatePulumiTopology(
   input: TopologyInput,
   clusters: readonly PulumiClusterSpec[] | undefined,
-  engine: Engine | undefined = 'pulumi',
+  engine: Engine | 'none' = 'pulumi',
   extra: readonly Problem[] = [],
 ): void {
-  throwIfProblems([...findTopologyProblems(input, engine), ...findProviderProblems(clusters), ...extra]);
+  throwIfProblems([...findTopologyProblems(input, engine === 'none' ? undefined : engine), ...findProviderProblems(clusters), ...extra]);
 }
 
 /**

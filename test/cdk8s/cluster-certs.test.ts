@@ -1,12 +1,13 @@
 import { Testing } from 'cdk8s';
 import { only, synthApp } from './helpers';
 import { validateKubeObjects } from '../support/kube-schema';
+import { withNetworks } from '../support/topologies';
 import { ClusterCerts, ClusterSpec, isCoveredBySans, Networking } from 'crosscluster/cdk8s';
 
-const clusters: ClusterSpec[] = [
+const clusters: ClusterSpec[] = withNetworks([
   { name: 'us-east1', cloud: 'gcp', region: 'us-east1', nodes: 3 },
   { name: 'eu-west-1', cloud: 'aws', region: 'eu-west-1', nodes: 3, namespace: 'crdb-eu' },
-];
+]);
 
 describe('ClusterCerts alone', () => {
   test('per cluster a CA Issuer, a node Certificate and a root client Certificate', () => {

@@ -1,10 +1,10 @@
 // Both cdk8s examples, synthesized to files as a GitOps repo commits them, then checked on the YAML:
 // schemas, the cross-cluster invariants, and what a scale-up or a new cluster changes.
 import { spawnSync } from 'child_process';
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { allOf, byKey, forwardedDomains, keyOf, Obj, only, pinnedAddress, readOutdir, synthApp, Synthesized } from './helpers';
+import { allOf, byKey, forwardedDomains, keyOf, Obj, only, pinnedAddresses, readOutdir, synthApp, Synthesized } from './helpers';
 import { build as buildGitops, topology as gitopsTopology } from '../../examples/gitops/main';
 import { build as buildPerPod, topology as perPodTopology } from '../../examples/per-pod-lb/main';
 import { validateKubeObjects } from '../support/kube-schema';
@@ -129,7 +129,13 @@ describe('example gitops: DNS chaining', () => {
   const names = clusterNames('gitops');
   const clusters = perCluster(files, names);
   const domainOf = (name: string) => `${only(clusters[name].db, 'Namespace').metadata.name}.svc.cluster.local`;
-  const dnsAddressOf = (name: string) => pinnedAddress(only(clusters[name].dns, 'Service', 'kube-dns-lb'));
+  const dnsServices = (name: string) => clusters[name].dns.filter((o) => o.kind === 'Service');
+  // Every Service of a cluster's DNS load balancer is pinned to the same address(es).
+  const dnsAddressesOf = (name: string) => {
+    const pinned = new Set(dnsServices(name).map((s) => pinnedAddresses(s).join(',')));
+    expect(pinned.size).toBe(1);
+    return [...pinned][0].split(',');
+  };
 
   test('two GKE clusters on kube-dns, one EKS cluster on CoreDNS', () => {
     expect(only(clusters['us-east1'].dns, 'ConfigMap').metadata.name).toBe('kube-dns');
@@ -145,7 +151,7 @@ describe('example gitops: DNS chaining', () => {
       for (const remote of names.filter((n) => n !== name)) {
         const entries = forwards.filter((f) => f.domain === domainOf(remote));
         expect(entries).toHaveLength(1);
-        expect(entries[0].servers).toEqual([dnsAddressOf(remote)]);
+        expect(entries[0].servers).toEqual(dnsAddressesOf(remote));
       }
       expect(domains).toHaveLength(names.length - 1);
     }
@@ -158,13 +164,21 @@ describe('example gitops: DNS chaining', () => {
     expect(corefile).toContain('forward . /etc/resolv.conf');
   });
 
-  test('the DNS load balancers are internal', () => {
+  test('the DNS load balancers are internal and admit the peers only', () => {
     for (const name of names) {
-      const annotations = only(clusters[name].dns, 'Service', 'kube-dns-lb').metadata.annotations;
-      const internal = annotations['networking.gke.io/load-balancer-type'] === 'Internal'
-        || annotations['service.beta.kubernetes.io/aws-load-balancer-scheme'] === 'internal';
-      expect([name, internal]).toEqual([name, true]);
+      expect(dnsServices(name).length).toBeGreaterThan(0);
+      for (const service of dnsServices(name)) {
+        const annotations = service.metadata.annotations;
+        const internal = annotations['networking.gke.io/load-balancer-type'] === 'Internal'
+          || annotations['service.beta.kubernetes.io/aws-load-balancer-scheme'] === 'internal';
+        expect([name, internal]).toEqual([name, true]);
+        const peers = EXAMPLES.gitops.topology.clusters.filter((c) => c.name !== name).flatMap((c) => [...c.podCidrs!, ...c.nodeCidrs!]);
+        expect(service.spec.loadBalancerSourceRanges).toEqual(peers);
+      }
     }
+    // us-east1 predates mixed-protocol internal LBs: two Services; us-west1 (1.36.2, subsetting): one.
+    expect(dnsServices('us-east1').map((s) => s.metadata.name)).toEqual(['kube-dns-lb-udp', 'kube-dns-lb-tcp']);
+    expect(dnsServices('us-west1').map((s) => s.metadata.name)).toEqual(['kube-dns-lb']);
   });
 
   test('`cdk8s synth` in examples/gitops writes the files on a fresh checkout (no build)', () => {
@@ -181,6 +195,12 @@ describe('example gitops: DNS chaining', () => {
       const written = readOutdir(outdir);
       expect(Object.keys(written)).toEqual(Object.keys(files));
       for (const file of Object.keys(files)) expect(written[file].text).toBe(files[file].text);
+      // The EKS CoreDNS add-on's configuration, next to the manifests: the same Corefile as the
+      // ConfigMap applied with a forced server-side apply.
+      const addon = JSON.parse(readFileSync(join(outdir, 'eu-west-1-coredns-addon.json'), 'utf8'));
+      expect(Object.keys(addon)).toEqual(['corefile']);
+      expect(addon.corefile).toBe(only(clusters['eu-west-1'].dns, 'ConfigMap', 'coredns').data.Corefile);
+      expect(addon.corefile).toContain('us-east1.svc.cluster.local:53 {');
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
@@ -192,7 +212,13 @@ function scaleUp(props: MultiRegionCockroachProps, cluster: string, nodes: numbe
   const lbs = props.networking.perPodLoadBalancers;
   if (!lbs) return { ...props, clusters };
   const given = lbs.addresses![cluster];
-  const extra = Array.from({ length: nodes - given.length }, (_, i) => `10.99.0.${10 + i}`);
+  // On AWS each new NLB needs its private IP in every subnet (the existing entries show the subnets).
+  const template = given.find((g): g is PodAddress => typeof g === 'object' && g.awsPrivateIps !== undefined);
+  const extra = Array.from({ length: nodes - given.length }, (_, i): string | PodAddress => {
+    if (!template) return `10.99.0.${10 + i}`;
+    const ips = template.awsPrivateIps!.map((ip) => ip.replace(/\.\d+$/, `.${100 + i}`));
+    return { address: ips[0], awsPrivateIps: ips };
+  });
   return {
     ...props,
     clusters,

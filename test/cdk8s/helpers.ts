@@ -96,8 +96,10 @@ export function forwardedDomains(dnsObjects: readonly Obj[]): Array<{ domain: st
         result.push({ domain, servers });
       }
     }
-    if (cm.data?.Corefile !== undefined) {
-      for (const block of corefileServerBlocks(cm.data.Corefile)) {
+    // Corefile (CoreDNS) or `*.server` keys (AKS coredns-custom): server blocks either way.
+    const corefiles = Object.entries(cm.data ?? {}).filter(([key]) => key === 'Corefile' || key.endsWith('.server')).map(([, text]) => text as string);
+    for (const corefile of corefiles) {
+      for (const block of corefileServerBlocks(corefile)) {
         if (block.zone === '.') continue;
         const forward = /forward \. ([^{\n]+)/.exec(block.body);
         result.push({ domain: block.zone, servers: forward ? forward[1].trim().split(/\s+/) : [] });
@@ -109,9 +111,15 @@ export function forwardedDomains(dnsObjects: readonly Obj[]): Array<{ domain: st
 
 /** The address a synthesized DNS load-balancer Service is pinned to. */
 export function pinnedAddress(service: Obj): string | undefined {
-  return service.spec?.loadBalancerIP
+  return pinnedAddresses(service)[0];
+}
+
+/** Every address a load-balancer Service is pinned to (an AWS NLB: one per subnet). */
+export function pinnedAddresses(service: Obj): string[] {
+  const value = service.spec?.loadBalancerIP
     ?? service.metadata.annotations?.['service.beta.kubernetes.io/aws-load-balancer-private-ipv4-addresses']
     ?? service.metadata.annotations?.['service.beta.kubernetes.io/azure-load-balancer-ipv4'];
+  return value === undefined ? [] : String(value).split(',');
 }
 
 /** Removes the fields cdk8s drops when it synthesizes (empty metadata maps), for comparing rendered with synthesized objects. */

@@ -1,15 +1,16 @@
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { asSynthesized, only, synthApp } from './helpers';
+import { withNetworks } from '../support/topologies';
 import { renderDeployment } from 'crosscluster';
 import {
   ClusterSpec, mergeCorefile, MultiRegionCockroach, MultiRegionCockroachProps, Networking, Tls, TopologyError,
 } from 'crosscluster/cdk8s';
 
-const clusters: ClusterSpec[] = [
+const clusters: ClusterSpec[] = withNetworks([
   { name: 'us-east1', cloud: 'gcp', region: 'us-east1', nodes: 3 },
   { name: 'us-west1', cloud: 'gcp', region: 'us-west1', nodes: 3 },
   { name: 'eu-west-1', cloud: 'aws', region: 'eu-west-1', nodes: 3 },
-];
+]);
 const dnsAddresses = { 'us-east1': '10.10.15.250', 'us-west1': '10.20.15.250', 'eu-west-1': '10.30.15.250' };
 const props: MultiRegionCockroachProps = { clusters, networking: Networking.dnsChain({ dnsAddresses }) };
 
@@ -63,7 +64,7 @@ describe('MultiRegionCockroach in an App', () => {
     expect(chart.node.tryFindChild('Namespace.us-east1')).toBeInstanceOf(ApiObject);
     expect(chart.node.tryFindChild('ClusterRole.cockroachdb-us-east1-node-reader')).toBeInstanceOf(ApiObject);
     expect(chart.node.tryFindChild('Certificate.us-east1.cockroachdb-node')).toBeInstanceOf(ApiObject);
-    expect(db.dnsCharts['us-east1'].node.tryFindChild('Service.kube-system.kube-dns-lb')).toBeInstanceOf(ApiObject);
+    expect(db.dnsCharts['us-east1'].node.tryFindChild('Service.kube-system.kube-dns-lb-udp')).toBeInstanceOf(ApiObject);
     expect(db.databaseObjects['us-east1'].map((o) => o.node.id)).toContainEqual(expect.stringMatching(/^Job\.us-east1\.cockroachdb-init-[0-9a-f]{10}$/));
   });
 
@@ -173,7 +174,8 @@ describe('MultiRegionCockroach in the user\'s own Charts', () => {
     expect(db.dnsCharts['us-east1']).toBe(mine['us-east1']);
     const objects = Testing.synth(mine['us-east1']);
     expect(objects.some((o) => o.kind === 'StatefulSet')).toBe(true);
-    expect(objects.some((o) => o.metadata.name === 'kube-dns-lb')).toBe(true);
+    // GKE at the oldest supported version: UDP and TCP as two internal Services sharing the address.
+    expect(objects.filter((o) => o.metadata.name.startsWith('kube-dns-lb')).map((o) => o.metadata.name)).toEqual(['kube-dns-lb-udp', 'kube-dns-lb-tcp']);
     expect(app.charts).toHaveLength(3);
   });
 
@@ -182,7 +184,7 @@ describe('MultiRegionCockroach in the user\'s own Charts', () => {
     const charts = { 'us-east1': new Chart(app, 'db-east') };
     const dnsCharts = { 'us-east1': new Chart(app, 'dns-east') };
     const db = new MultiRegionCockroach(app, 'cockroachdb', { ...props, charts, dnsCharts });
-    expect(Testing.synth(dnsCharts['us-east1']).map((o) => o.metadata.namespace)).toEqual(['kube-system', 'kube-system']);
+    expect(Testing.synth(dnsCharts['us-east1']).map((o) => o.metadata.namespace)).toEqual(['kube-system', 'kube-system', 'kube-system']);
     expect(Testing.synth(charts['us-east1']).some((o) => o.metadata.namespace === 'kube-system')).toBe(false);
     // Clusters without a Chart are not placed.
     expect(Object.keys(db.charts)).toEqual(['us-east1']);
@@ -193,7 +195,8 @@ describe('MultiRegionCockroach in the user\'s own Charts', () => {
     new MultiRegionCockroach(chart, 'db', { clusters: [clusters[0]], networking: Networking.dnsChain() });
     const objects = Testing.synth(chart);
     expect(only(objects, 'StatefulSet').spec.replicas).toBe(3);
-    expect(only(objects, 'Service', 'kube-dns-lb').metadata.namespace).toBe('kube-system');
+    // No peer forwards to a lone cluster: no DNS load balancer, nothing in kube-system.
+    expect(objects.filter((o) => o.metadata.namespace === 'kube-system')).toEqual([]);
   });
 
   test('placement problems name the prop', () => {
@@ -203,7 +206,7 @@ describe('MultiRegionCockroach in the user\'s own Charts', () => {
     expect(errorOf(() => new MultiRegionCockroach(app, 'db', { ...props, charts: { 'us-east': chart } })).message)
       .toContain("charts.us-east: 'us-east' is not the name of any cluster");
     expect(errorOf(() => new MultiRegionCockroach(app, 'us-west1', props)).message).toContain('clusters[1].name');
-    const clashing = { ...props, clusters: [...clusters, { name: 'us-east1-dns', cloud: 'gcp' as const, region: 'us-east4', nodes: 3 }] };
+    const clashing = { ...props, clusters: withNetworks([...clusters, { name: 'us-east1-dns', cloud: 'gcp' as const, region: 'us-east4', nodes: 3 }]) };
     const dns = Networking.dnsChain({ dnsAddresses: { ...dnsAddresses, 'us-east1-dns': '10.40.15.250' } });
     expect(errorOf(() => new MultiRegionCockroach(app, 'db', { ...clashing, networking: dns })).message)
       .toContain("clusters[0].name: the Chart 'us-east1-dns' for the objects of cluster 'us-east1' would be the Chart of the cluster named 'us-east1-dns'");

@@ -1,16 +1,30 @@
 import { Chart, Testing } from 'cdk8s';
 import { only, synthApp } from './helpers';
 import { validateKubeObjects } from '../support/kube-schema';
+import { withNetworks } from '../support/topologies';
 import { ClusterSpec, PerPodLoadBalancers, TopologyError } from 'crosscluster/cdk8s';
 
-const clusters: ClusterSpec[] = [
+const clusters: ClusterSpec[] = withNetworks([
   { name: 'europe-west1', cloud: 'gcp', region: 'europe-west1', nodes: 3 },
-  { name: 'us-east-1', cloud: 'aws', region: 'us-east-1', nodes: 3 },
+  {
+    name: 'us-east-1',
+    cloud: 'aws',
+    region: 'us-east-1',
+    nodes: 3,
+    eks: {
+      subnets: {
+        'us-east-1b': { id: 'subnet-0b000002', cidr: '10.50.20.0/24' },
+        'us-east-1a': { id: 'subnet-0a000001', cidr: '10.50.10.0/24' },
+        'us-east-1c': { id: 'subnet-0c000003', cidr: '10.50.30.0/24' },
+      },
+    },
+  },
   { name: 'eastus', cloud: 'azure', region: 'eastus', nodes: 3 },
-];
+]);
 const addresses = {
   'europe-west1': [{ address: '10.40.15.10', gcpAddressName: 'crdb-0' }, '10.40.15.11', '10.40.15.12'],
-  'us-east-1': [{ address: '10.50.10.10', awsSubnet: 'subnet-1' }, '10.50.10.11', '10.50.10.12'],
+  // One NLB per pod across the three AZ subnets: one private IP per subnet, in AZ order.
+  'us-east-1': [0, 1, 2].map((i) => ({ address: `10.50.10.${10 + i}`, awsPrivateIps: [`10.50.10.${10 + i}`, `10.50.20.${10 + i}`, `10.50.30.${10 + i}`] })),
   'eastus': ['10.60.15.10', '10.60.15.11', '10.60.15.12'],
 };
 
@@ -31,6 +45,11 @@ describe('PerPodLoadBalancers alone', () => {
       });
     }
     expect(result.addresses.eastus).toEqual(addresses.eastus);
+    // Every load balancer admits the clusters' pod and node CIDRs only.
+    for (const { objects } of Object.values(files)) {
+      const everyCluster = clusters.flatMap((c) => [...c.podCidrs!, ...c.nodeCidrs!]);
+      for (const service of objects) expect(service.spec.loadBalancerSourceRanges).toEqual(everyCluster);
+    }
     expect(Object.values(result.services).map((s) => s.length)).toEqual([3, 3, 3]);
   });
 
@@ -48,8 +67,10 @@ describe('PerPodLoadBalancers alone', () => {
       'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
       'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
       'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
-      'service.beta.kubernetes.io/aws-load-balancer-private-ipv4-addresses': '10.50.10.10',
-      'service.beta.kubernetes.io/aws-load-balancer-subnets': 'subnet-1',
+      'service.beta.kubernetes.io/aws-load-balancer-attributes': 'load_balancing.cross_zone.enabled=true',
+      // AZ-name order: us-east-1a, us-east-1b, us-east-1c, whatever the order the profile was written in.
+      'service.beta.kubernetes.io/aws-load-balancer-subnets': 'subnet-0a000001,subnet-0b000002,subnet-0c000003',
+      'service.beta.kubernetes.io/aws-load-balancer-private-ipv4-addresses': '10.50.10.10,10.50.20.10,10.50.30.10',
     });
     const aks = files['eastus.k8s.yaml'].objects;
     expect(aks[2].metadata.annotations).toEqual({

@@ -20,9 +20,15 @@ const cluster = fc.record({
   namespace: fc.option(label, { nil: undefined }),
   clusterDomain: fc.option(fc.constantFrom('cluster.local', 'east.example', 'bad domain'), { nil: undefined }),
   dns: fc.option(fc.constantFrom('kube-dns', 'coredns'), { nil: undefined }),
-  podCidrs: fc.array(cidr, { maxLength: 2 }),
-  nodeCidrs: fc.array(cidr, { maxLength: 1 }),
-});
+  podCidrs: fc.oneof({ weight: 8, arbitrary: fc.array(cidr, { minLength: 1, maxLength: 2 }) }, { weight: 1, arbitrary: fc.constant([]) }),
+  nodeCidrs: fc.oneof({ weight: 8, arbitrary: fc.array(cidr, { minLength: 1, maxLength: 1 }) }, { weight: 1, arbitrary: fc.constant([]) }),
+  // Cloud profiles (used only on their cloud): one NLB subnet holding every test address, private generic load balancers.
+  withProfile: fc.oneof({ weight: 8, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+}).map(({ withProfile, ...c }) => ({
+  ...c,
+  ...(withProfile && c.cloud === 'aws' ? { eks: { subnets: { [`${c.region}-a`]: { id: 'subnet-0a000001', cidr: '10.0.0.0/8' } } } } : {}),
+  ...(withProfile && c.cloud === 'generic' ? { generic: { privateLoadBalancers: true } } : {}),
+}));
 
 const topology = fc
   .tuple(fc.array(cluster, { minLength: 0, maxLength: 4 }), fc.boolean(), fc.boolean(), fc.oneof({ weight: 8, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), fc.constantFrom('zone', 'zone', 'region'))
@@ -59,6 +65,14 @@ test('random topologies either render schema-valid objects that keep the invaria
       const joins = new Set(rendered.map((r) => (r.database.find((o) => o.kind === 'ConfigMap') as any).data.join));
       expect(joins.size).toBe(1);
       expect(rendered.flatMap((r) => r.database).filter((o) => o.kind === 'Job' && o.metadata.name.startsWith('cockroachdb-init-'))).toHaveLength(1);
+      // Safe exposure: every load balancer admits a non-empty list of the clusters' own CIDRs, none faces the internet.
+      const known = new Set(plan.clusters.flatMap((c) => [...c.podCidrs, ...c.nodeCidrs]));
+      for (const service of rendered.flatMap(allObjects).filter((o: any) => o.spec?.type === 'LoadBalancer') as any[]) {
+        expect(service.spec.loadBalancerSourceRanges.length).toBeGreaterThan(0);
+        for (const range of service.spec.loadBalancerSourceRanges) expect(known.has(range)).toBe(true);
+        expect(JSON.stringify(service.metadata.annotations)).not.toMatch(/internet-facing|"External"/);
+      }
+      expect(rendered.map((r) => r.database.filter((o) => o.kind === 'NetworkPolicy').length)).toEqual(plan.clusters.map(() => 1));
       for (const c of plan.clusters) {
         for (const pod of c.pods) expect(isCoveredBySans(pod.advertiseHost, c.nodeCertSans)).toBe(true);
         expect(c.localityPrefix).toContain(`region=${c.region}`);

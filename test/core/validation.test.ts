@@ -105,7 +105,11 @@ describe('validation: each rule alone', () => {
   test('cdk8s needs every DNS address up front; Pulumi only for AWS (NLBs report hostnames)', () => {
     const input = { ...dnsChainTopology(), networking: Networking.dnsChain({ dnsAddresses: { 'gke-us-east1': '10.128.0.53' } }) };
     expect(paths(input, 'cdk8s')).toEqual(['networking.dnsAddresses.gke-us-west1', 'networking.dnsAddresses.eks-eu-west-1']);
-    expect(paths({ ...input, tls: Tls.generated() }, 'pulumi')).toEqual(['networking.dnsAddresses.eks-eu-west-1']);
+    // Pulumi reads a missing IP from the Service, except where there is none to read: an AWS NLB reports
+    // a hostname, and GKE before mixed-protocol internal LBs needs two Services on one shared address.
+    expect(paths({ ...input, tls: Tls.generated() }, 'pulumi')).toEqual(['networking.dnsAddresses.eks-eu-west-1', 'networking.dnsAddresses.gke-us-west1']);
+    const recent = input.clusters.map((c) => (c.cloud === 'gcp' ? { ...c, gke: { version: '1.36.2-gke.1498000', subsetting: true } } : c));
+    expect(paths({ ...input, clusters: recent, tls: Tls.generated() }, 'pulumi')).toEqual(['networking.dnsAddresses.eks-eu-west-1']);
   });
 
   test('a TCP-only DNS load balancer cannot serve kube-dns stubDomains', () => {

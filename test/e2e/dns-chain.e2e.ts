@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Deployment, DNS_CASES, hostOf, single, synthesize } from './support/deployments';
 import {
-  clusterRecords, CorefileEdit, corefileForTest, corefileZones, dig, dnsmasqArgs, dnsObjects, Endpoint, pinnedAddresses, query,
+  aksCorefile, clusterRecords, CorefileEdit, corefileForTest, corefileZones, dig, dnsmasqArgs, dnsObjects, Endpoint, pinnedAddresses, query,
   SimulatedDns, startCoreDns, startDnsmasq, UpstreamSink, writeFile, zoneFile,
 } from './support/dns';
 import { OpensslPki, TestCa } from './support/pki';
@@ -17,7 +17,7 @@ import { advertiseKey, ClusterPlan } from 'crosscluster';
 
 const BASE = loopbackBase(2);
 const COREDNS_DIR = path.join(E2E_HOME, 'bin');
-const stats = { dnsmasq: 0, coredns: 0, queries: 0, nxdomain: 0, maxNxMs: 0, handshakes: 0 };
+const stats = { dnsmasq: 0, coredns: 0, aks: 0, queries: 0, nxdomain: 0, maxNxMs: 0, handshakes: 0, multiAddressForwards: 0 };
 
 let dir: string;
 let group: ProcessGroup;
@@ -49,7 +49,8 @@ afterAll(async () => {
   await sink?.stop();
   removeDir(dir);
   // eslint-disable-next-line no-console
-  console.log(`DNS e2e (port ${port}): ${stats.dnsmasq} dnsmasq and ${stats.coredns} CoreDNS servers, ${stats.queries} queries resolved to the right pod, `
+  console.log(`DNS e2e (port ${port}): ${stats.dnsmasq} dnsmasq and ${stats.coredns} CoreDNS servers (${stats.aks} with AKS's coredns-custom layout), `
+    + `${stats.multiAddressForwards} forwards to a load balancer with several addresses, ${stats.queries} queries resolved to the right pod, `
     + `${stats.nxdomain} NXDOMAIN answers (slowest ${stats.maxNxMs} ms), ${stats.handshakes} TLS handshakes to DNS-resolved addresses`);
 });
 
@@ -57,7 +58,8 @@ describe.each(DNS_CASES)('DNS chain: $name', (kase) => {
   const caseIndex = DNS_CASES.indexOf(kase);
   let d: Deployment;
   const sims = new Map<string, SimulatedDns>();
-  const corefileEdits = new Map<string, { original: string; run: string; edits: CorefileEdit[] }>();
+  // Per cluster: the generated text CoreDNS ran (the Corefile, or AKS's `.server` key), as run, and the edits.
+  const corefileEdits = new Map<string, { original: string; run: string; edits: CorefileEdit[]; standIns: number }>();
   const servers: NodeTlsServer[] = [];
   const octet = (i: number) => caseIndex * 8 + i + 1;
 
@@ -69,11 +71,12 @@ describe.each(DNS_CASES)('DNS chain: $name', (kase) => {
       const endpoint = { host: `127.${BASE}.${octet(i)}.53`, port };
       const records = clusterRecords(c, (ordinal) => `127.${BASE}.${octet(i)}.${10 + ordinal}`, `127.${BASE}.${octet(i)}.100`);
       sims.set(c.name, { cluster: c, endpoint, records });
-      const { service } = dnsObjects(d.objects[c.name]);
-      if (!service) throw new Error(`${c.name} has no DNS load-balancer Service`);
-      const pinned = pinnedAddresses(service);
-      if (pinned.length === 0) throw new Error(`${c.name}'s DNS load balancer is not pinned to any address, so no other cluster can forward to it`);
-      for (const address of pinned) lbToResolver.set(address, endpoint);
+      const { services } = dnsObjects(d.objects[c.name]);
+      if (services.length === 0) throw new Error(`${c.name} has no DNS load-balancer Service`);
+      // Every Service of the load balancer (UDP and TCP apart on older GKE) is pinned to the same address(es).
+      const pinned = [...new Set(services.map((s) => pinnedAddresses(s).join(',')))];
+      if (pinned.length !== 1 || pinned[0] === '') throw new Error(`${c.name}'s DNS load-balancer Services are pinned to ${JSON.stringify(pinned)}, not to one set of addresses`);
+      for (const address of pinned[0].split(',')) lbToResolver.set(address, endpoint);
     });
     for (const c of d.plan.clusters) {
       const sim = sims.get(c.name)!;
@@ -88,14 +91,30 @@ describe.each(DNS_CASES)('DNS chain: $name', (kase) => {
         const clusterDir = path.join(dir, `case${caseIndex}-${c.name}`);
         fs.mkdirSync(clusterDir);
         const zone = writeFile(clusterDir, `db.${c.clusterDomain}`, zoneFile(c.clusterDomain, sim.endpoint.host, sim.records));
-        const { corefile, edits } = corefileForTest(configMap.data.Corefile, {
-          endpoint: sim.endpoint, zoneFile: zone, upstream: sink.endpoint, lbToResolver,
-        });
-        corefileEdits.set(c.name, { original: configMap.data.Corefile, run: corefile, edits });
-        const corefilePath = writeFile(clusterDir, 'Corefile', corefile);
+        const options = { endpoint: sim.endpoint, zoneFile: zone, upstream: sink.endpoint, lbToResolver };
+        let corefilePath: string;
+        if (configMap.metadata.name === 'coredns-custom') {
+          // AKS: its own Corefile (which the library never touches) imports every `.server` key of
+          // coredns-custom, mounted as files under custom/ as AKS mounts them.
+          const aks = corefileForTest(aksCorefile(c.clusterDomain), options);
+          fs.mkdirSync(path.join(clusterDir, 'custom'));
+          for (const [key, text] of Object.entries(configMap.data as Record<string, string>)) {
+            expect(key).toMatch(/\.server$/);
+            const run = corefileForTest(text, options);
+            corefileEdits.set(c.name, { original: text, run: run.corefile, edits: run.edits, standIns: 0 });
+            writeFile(path.join(clusterDir, 'custom'), key, run.corefile);
+          }
+          corefilePath = writeFile(clusterDir, 'Corefile', aks.corefile);
+          stats.aks++;
+        } else {
+          const { corefile, edits } = corefileForTest(configMap.data.Corefile, options);
+          corefileEdits.set(c.name, { original: configMap.data.Corefile, run: corefile, edits, standIns: 1 });
+          corefilePath = writeFile(clusterDir, 'Corefile', corefile);
+        }
         await startCoreDns(group, coredns, `coredns ${c.name}`, corefilePath, { host: sim.endpoint.host, port: 8181 });
         stats.coredns++;
       }
+      stats.multiAddressForwards += c.dnsForwards.filter((f) => f.servers.length > 1).length;
     }
   }, 120_000);
 
@@ -110,6 +129,11 @@ describe.each(DNS_CASES)('DNS chain: $name', (kase) => {
       if (c.dns === 'kube-dns') {
         expect(configMap.metadata.name).toBe('kube-dns');
         expect(Object.keys(JSON.parse(configMap.data.stubDomains)).sort()).toEqual(remote);
+      } else if (c.cloud === 'azure') {
+        // AKS: only coredns-custom, only server blocks of the remote domains; never the `.` zone.
+        expect(configMap.metadata.name).toBe('coredns-custom');
+        expect(d.objects[c.name].some((o) => o.metadata.name === 'coredns')).toBe(false);
+        expect(corefileZones(configMap.data['crosscluster.server']).sort()).toEqual(remote);
       } else {
         expect(configMap.metadata.name).toBe('coredns');
         expect(corefileZones(configMap.data.Corefile).sort()).toEqual(['.', ...remote].sort());
@@ -118,10 +142,10 @@ describe.each(DNS_CASES)('DNS chain: $name', (kase) => {
   });
 
   test('CoreDNS runs the generated Corefile with only the listen addresses, forward targets and the kubernetes block changed', () => {
-    for (const [cluster, { original, run, edits }] of corefileEdits) {
+    for (const [cluster, { original, run, edits, standIns }] of corefileEdits) {
       const kinds = new Set(edits.map((e) => e.kind));
       expect([...kinds].every((k) => ['listen', 'bind', 'side-listener', 'forward-target', 'kubernetes-stand-in'].includes(k))).toBe(true);
-      expect(edits.filter((e) => e.kind === 'kubernetes-stand-in')).toHaveLength(1);
+      expect(edits.filter((e) => e.kind === 'kubernetes-stand-in')).toHaveLength(standIns);
       // Each forward edit only swaps addresses: the same number of targets, the same options.
       for (const e of edits.filter((x) => x.kind === 'forward-target')) {
         expect(e.to.split(' ').length).toBe(e.from.split(' ').length);
@@ -231,6 +255,11 @@ describe.each(DNS_CASES)('DNS chain: $name', (kase) => {
     }
     expect(failures).toEqual([]);
   });
+});
+
+test('the cases cover AKS\'s coredns-custom layout and forwarders to a load balancer with several addresses', () => {
+  expect(stats.aks).toBeGreaterThan(0);
+  expect(stats.multiAddressForwards).toBeGreaterThan(0);
 });
 
 describe('CoreDNS refuses a broken Corefile and the suite notices', () => {

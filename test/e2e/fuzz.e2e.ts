@@ -45,7 +45,15 @@ const topology = fc
     fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
   )
   .map(([clusters, dnsChain, addresses, tcpOnly]) => {
-    const specs = clusters as ClusterSpec[];
+    // What the cloud profiles and allow-lists need: disjoint CIDRs per cluster, an NLB subnet holding
+    // every IPv4 address on AWS, private load balancers on generic clusters.
+    const specs = (clusters as ClusterSpec[]).map((c, i): ClusterSpec => ({
+      ...c,
+      podCidrs: [`100.${64 + i}.0.0/16`],
+      nodeCidrs: [`192.168.${i}.0/24`],
+      ...(c.cloud === 'aws' ? { eks: { subnets: { [`${c.region}-a`]: { id: 'subnet-0a000001', cidr: '0.0.0.0/0' } } } } : {}),
+      ...(c.cloud === 'generic' ? { generic: { privateLoadBalancers: true } } : {}),
+    }));
     let next = 0;
     const networking = dnsChain
       ? Networking.dnsChain({
@@ -53,7 +61,9 @@ const topology = fc
         tcpOnlyClusters: specs.filter((_, i) => tcpOnly[i]).map((c) => c.name),
       })
       : Networking.perPodLoadBalancers({
-        addresses: Object.fromEntries(specs.map((c) => [c.name, Array.from({ length: c.nodes }, () => addresses[next++ % addresses.length])])),
+        // An internal NLB takes private IPv4 addresses: IPv6 ones become names on AWS clusters.
+        addresses: Object.fromEntries(specs.map((c) => [c.name, Array.from({ length: c.nodes }, () => addresses[next++ % addresses.length])
+          .map((a, k) => (c.cloud === 'aws' && a.includes(':') ? `v6-${k}.${c.name}.example.com` : a))])),
       });
     return { clusters: specs, networking, tls: Tls.certManager() } as TopologyInput;
   });
@@ -145,11 +155,11 @@ test('the Corefile of every random DNS-chain topology loads in CoreDNS and serve
   for (const [n, input] of samples.entries()) {
     if (loaded >= 6) break;
     const plan = planOrUndefined(input);
-    const c = plan?.clusters.find((x) => x.dns === 'coredns' && plan.clusters.length > 1);
+    const c = plan?.clusters.find((x) => ['corefile', 'eks-coredns-addon'].includes(x.profile.dnsForwarding) && plan.clusters.length > 1);
     if (!plan || !c) continue;
     const { configMap } = dnsObjects(allObjects(renderDeployment(plan).find((m) => m.cluster === c.name)!));
     const endpoint: Endpoint = { host: `127.${BASE}.${n + 1}.53`, port };
-    const lbToResolver = new Map<string, Endpoint>(plan.clusters.map((o, i) => [o.dnsAddress!, { host: `127.${BASE}.200.${i + 1}`, port }]));
+    const lbToResolver = new Map<string, Endpoint>(plan.clusters.flatMap((o, i) => o.dnsAddresses.map((a) => [a, { host: `127.${BASE}.200.${i + 1}`, port }] as const)));
     const records = clusterRecords(c, (ordinal) => `127.${BASE}.${n + 1}.${10 + ordinal}`, `127.${BASE}.${n + 1}.100`);
     const clusterDir = path.join(dir, `coredns-${n}`);
     fs.mkdirSync(clusterDir);

@@ -9,6 +9,7 @@ import { IssuedCert, OpensslPki, TestCa } from './support/pki';
 import { loopbackBase, removeDir, tempDir } from './support/processes';
 import { mapLimit, nodeHandshake, NodeTlsServer, opensslHandshake, startNodeServer } from './support/tls';
 import { Recorded, settle, startMocks, unwrapSecrets, valueOf } from '../pulumi/mock-engine';
+import { withNetworks } from '../support/topologies';
 import { isCoveredBySans } from 'crosscluster';
 
 const BASE = loopbackBase(3);
@@ -58,7 +59,7 @@ beforeAll(async () => {
   const { MultiRegionCockroach, Networking, Tls } = await import('../../lib/pulumi');
   for (const kase of CASES) {
     const component = new MultiRegionCockroach(`${kase.key}-crdb`, {
-      clusters: kase.clusters.map((c) => ({ ...c, provider: new k8s.Provider(`${kase.key}-${c.name}`, { kubeconfig: `kubeconfig-${c.name}` }) })),
+      clusters: withNetworks(kase.clusters).map((c) => ({ ...c, provider: new k8s.Provider(`${kase.key}-${c.name}`, { kubeconfig: `kubeconfig-${c.name}` }) })),
       networking: kase.dnsChain
         ? Networking.dnsChain({ dnsAddresses: Object.fromEntries(kase.clusters.map((c, i) => [c.name, `10.9${i}.0.53`])) })
         : Networking.perPodLoadBalancers(),

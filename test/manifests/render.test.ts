@@ -210,10 +210,16 @@ describe('scaling and adding clusters restarts no pod', () => {
     // The multi-region SQL Job gets a new name with the new region; nothing else but data changes.
     expect(newSqlJob).toHaveLength(1);
     expect(changed.filter((k) => !newSqlJob.includes(k)).sort()).toEqual([
+      'gke-us-east1:networking.k8s.io/v1/NetworkPolicy/us-east1/cockroachdb-ingress',
       'gke-us-east1:v1/ConfigMap/kube-system/kube-dns',
       'gke-us-east1:v1/ConfigMap/us-east1/cockroachdb-topology',
+      'gke-us-east1:v1/Service/kube-system/kube-dns-lb-tcp',
+      'gke-us-east1:v1/Service/kube-system/kube-dns-lb-udp',
+      'gke-us-west1:networking.k8s.io/v1/NetworkPolicy/us-west1/cockroachdb-ingress',
       'gke-us-west1:v1/ConfigMap/kube-system/kube-dns',
       'gke-us-west1:v1/ConfigMap/us-west1/cockroachdb-topology',
+      'gke-us-west1:v1/Service/kube-system/kube-dns-lb-tcp',
+      'gke-us-west1:v1/Service/kube-system/kube-dns-lb-udp',
     ]);
   });
 });
@@ -236,14 +242,18 @@ describe('DNS forwarding objects', () => {
   });
 
   test('the DNS load balancer is internal, on UDP and TCP 53, in front of the DNS pods', () => {
-    const gke = find(perCluster[0], 'Service', 'kube-dns-lb');
-    expect(gke.metadata.namespace).toBe('kube-system');
-    expect(gke.metadata.annotations).toEqual({
-      'networking.gke.io/load-balancer-type': 'Internal',
-      'networking.gke.io/internal-load-balancer-allow-global-access': 'true',
-    });
-    expect(gke.spec.ports.map((p: any) => `${p.protocol}/${p.port}`)).toEqual(['UDP/53', 'TCP/53']);
-    expect(gke.spec.selector).toEqual({ 'k8s-app': 'kube-dns' });
+    // GKE at the oldest supported version: one Service per protocol, both on the one address.
+    const gke = [find(perCluster[0], 'Service', 'kube-dns-lb-udp'), find(perCluster[0], 'Service', 'kube-dns-lb-tcp')];
+    for (const service of gke) {
+      expect(service.metadata.namespace).toBe('kube-system');
+      expect(service.metadata.annotations).toEqual({
+        'networking.gke.io/load-balancer-type': 'Internal',
+        'networking.gke.io/internal-load-balancer-allow-global-access': 'true',
+      });
+      expect(service.spec.selector).toEqual({ 'k8s-app': 'kube-dns' });
+      expect(service.spec.loadBalancerIP).toBe('10.128.0.53');
+    }
+    expect(gke.map((s) => s.spec.ports.map((p: any) => `${p.protocol}/${p.port}`))).toEqual([['UDP/53'], ['TCP/53']]);
     const eks = find(perCluster[2], 'Service', 'kube-dns-lb');
     expect(eks.metadata.annotations).toMatchObject({
       'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',

@@ -36,3 +36,11 @@ test('the example deploys three clusters with per-pod load balancers and generat
   expect(JSON.stringify(provider.inputs.kubeconfig)).toContain('kubeconfig of us-east1');
   expect(await pulumi.isSecret(program.caCertPem)).toBe(false);
 });
+
+test('every per-pod load balancer admits the three clusters\' ranges only, and a NetworkPolicy guards each database', () => {
+  const ranges = Object.values(program.NETWORKS).flatMap((n) => [...n.podCidrs, ...n.nodeCidrs]);
+  const services = recorded.filter((r) => r.type === 'kubernetes:core/v1:Service' && r.inputs.spec?.type === 'LoadBalancer');
+  expect(services).toHaveLength(9);
+  for (const s of services) expect([...s.inputs.spec.loadBalancerSourceRanges].sort()).toEqual([...ranges].sort());
+  expect(recorded.filter((r) => r.type === 'kubernetes:networking.k8s.io/v1:NetworkPolicy')).toHaveLength(3);
+});

@@ -5,16 +5,17 @@ import {
   isSecretValue, kubeObjectOf, kubeResources, mockLbAddress, Recorded, settle, startMocks, valueOf,
 } from './mock-engine';
 import { validateKubeObjects } from '../support/kube-schema';
+import { withNetworks } from '../support/topologies';
 
 let pulumi: typeof pulumiType;
 let recorded: Recorded[];
 let component: import('../../lib/pulumi').MultiRegionCockroach;
 
-const CLUSTERS = [
+const CLUSTERS = withNetworks([
   { name: 'us-east', cloud: 'gcp', region: 'us-east1', nodes: 3 },
   { name: 'eu-west', cloud: 'aws', region: 'eu-west-1', nodes: 3 },
   { name: 'ap-south', cloud: 'azure', region: 'centralindia', nodes: 4 },
-] as const;
+] as const);
 
 /** The mocked address of pod `ordinal` of a cluster, as the per-pod Service reports it. */
 function address(cluster: string, ordinal: number): string {

@@ -4,16 +4,17 @@ import type * as pulumiType from '@pulumi/pulumi';
 import {
   kubeObjectOf, kubeResources, Recorded, settle, startMocks, withoutEngineAnnotations,
 } from './mock-engine';
+import { withNetworks } from '../support/topologies';
 
-const CLUSTERS = [
+const CLUSTERS = withNetworks([
   { name: 'us-east', cloud: 'gcp', region: 'us-east1', nodes: 3, zones: ['us-east1-b', 'us-east1-c'] },
   { name: 'eu-west', cloud: 'aws', region: 'eu-west-1', nodes: 3 },
   { name: 'ap-south', cloud: 'generic', region: 'ap-south-1', nodes: 2, clusterDomain: 'cluster.ap' },
-] as const;
+] as const);
 
 const ADDRESSES = {
   'us-east': [{ address: '10.1.0.10', gcpAddressName: 'crdb-0' }, '10.1.0.11', '10.1.0.12'],
-  'eu-west': ['10.2.0.10', { address: '10.2.0.11', awsSubnet: 'subnet-1' }, '10.2.0.12'],
+  'eu-west': ['10.2.0.10', { address: '10.2.0.11', awsPrivateIps: ['10.2.0.11'] }, '10.2.0.12'],
   'ap-south': ['db-0.ap.example.com', 'db-1.ap.example.com'],
 };
 

@@ -2,22 +2,23 @@
 // is known yet, registers exactly the resources a normal run registers.
 import type * as pulumiType from '@pulumi/pulumi';
 import { Recorded, settle, startMocks } from './mock-engine';
+import { withNetworks } from '../support/topologies';
 
 async function run(preview: boolean, networking: 'perPod' | 'dnsChain'): Promise<Recorded[]> {
   const pulumi: typeof pulumiType = await import('@pulumi/pulumi');
   const recorded = await startMocks(pulumi, { preview, hostnameProviders: ['eu-west'] });
   const k8s = await import('@pulumi/kubernetes');
   const { MultiRegionCockroach, Networking, Tls } = await import('../../lib/pulumi');
-  const clusters = [
+  const clusters = withNetworks([
     { name: 'us-east', cloud: 'gcp' as const, region: 'us-east1', nodes: 3 },
     { name: 'eu-west', cloud: 'aws' as const, region: 'eu-west-1', nodes: 4 },
     { name: 'ap-south', cloud: 'azure' as const, region: 'centralindia', nodes: 1 },
-  ].map((c) => ({ ...c, provider: new k8s.Provider(c.name, { kubeconfig: c.name }) }));
+  ]).map((c) => ({ ...c, provider: new k8s.Provider(c.name, { kubeconfig: c.name }) }));
   new MultiRegionCockroach('crdb', {
     clusters,
     networking: networking === 'perPod'
       ? Networking.perPodLoadBalancers()
-      : Networking.dnsChain({ dnsAddresses: { 'eu-west': '10.20.15.250' } }),
+      : Networking.dnsChain({ dnsAddresses: { 'us-east': '192.168.0.53', 'eu-west': '10.20.15.250' } }),
     tls: Tls.generated({ algorithm: 'RSA' }),
   });
   await settle(pulumi);
@@ -45,7 +46,7 @@ test.each(['perPod', 'dnsChain'] as const)('%s: preview registers the same resou
   } else {
     // DNS chaining: the SANs and the database objects know every address up front.
     expect(previewCsr.inputs.ipAddresses).toEqual(normalCsr.inputs.ipAddresses);
-    const patch = preview.find((r) => r.name === 'crdb-dns-eu-west-coredns')!;
+    const patch = preview.find((r) => r.name === 'crdb-dns-ap-south-coredns-custom')!;
     expect(patch.inputs.data).toEqual(unknown);
   }
   // Names and namespaces are known in preview.

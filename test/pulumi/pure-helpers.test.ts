@@ -3,17 +3,18 @@ import { Networking, planDeployment, Tls } from '../../lib/core';
 import { addressDependentObjects } from '../../lib/manifests/address-dependence';
 import { dnsPatchData } from '../../lib/manifests/dns-patch';
 import { isPlaceholderAddress, renderPendingPerPodServices } from '../../lib/manifests/pending-load-balancers';
+import { withNetworks } from '../support/topologies';
 
-const clusters = [
+const clusters = withNetworks([
   { name: 'a', cloud: 'gcp' as const, region: 'r1', nodes: 2 },
   { name: 'b', cloud: 'generic' as const, region: 'r2', nodes: 2, dns: 'coredns' as const },
-];
+]);
 
 test('of the database objects, only the topology ConfigMaps depend on load-balancer addresses', () => {
   const dependent = addressDependentObjects({ clusters, networking: Networking.perPodLoadBalancers(), tls: Tls.generated() }, 'pulumi');
   const database = [...dependent].filter((key) => !key.endsWith('-lb')).sort();
   expect(database).toEqual(['a:v1/ConfigMap/a/cockroachdb-topology', 'b:v1/ConfigMap/b/cockroachdb-topology']);
-  const dns = addressDependentObjects({ clusters, networking: Networking.dnsChain(), tls: Tls.generated() }, 'pulumi');
+  const dns = addressDependentObjects({ clusters, networking: Networking.dnsChain({ dnsAddresses: { a: '192.168.0.53' } }), tls: Tls.generated() }, 'pulumi');
   expect([...dns].every((key) => key.includes('/kube-system/'))).toBe(true);
 });
 

@@ -297,7 +297,11 @@ export function validTopology(): TopologyInput {
   return {
     clusters: [
       { name: 'east', cloud: 'gcp', region: 'us-east1', nodes: 3, podCidrs: ['10.0.0.0/16'], serviceCidrs: ['10.1.0.0/16'], nodeCidrs: ['10.2.0.0/16'] },
-      { name: 'west', cloud: 'aws', region: 'us-west-2', nodes: 3, podCidrs: ['10.8.0.0/16'], serviceCidrs: ['10.9.0.0/16'], nodeCidrs: ['10.10.0.0/16'] },
+      {
+        name: 'west', cloud: 'aws', region: 'us-west-2', nodes: 3, podCidrs: ['10.8.0.0/16'], serviceCidrs: ['10.9.0.0/16'], nodeCidrs: ['10.10.0.0/16'],
+        // The subnet the NLBs use (the cloud profile): one private IP per subnet.
+        eks: { subnets: { 'us-west-2a': { id: 'subnet-0a1b2c3d', cidr: '10.10.0.0/16' } } },
+      },
     ],
     networking: Networking.dnsChain({ dnsAddresses: { east: '10.2.0.53', west: '10.10.0.53' } }),
     tls: Tls.certManager(),

@@ -4,6 +4,7 @@ import * as certManager from '@kubernetes-models/cert-manager/cert-manager.io/v1
 import * as admission from 'kubernetes-models/admissionregistration.k8s.io/v1';
 import * as apps from 'kubernetes-models/apps/v1';
 import * as batch from 'kubernetes-models/batch/v1';
+import * as networking from 'kubernetes-models/networking.k8s.io/v1';
 import * as policy from 'kubernetes-models/policy/v1';
 import * as rbac from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import * as core from 'kubernetes-models/v1';
@@ -15,6 +16,7 @@ const MODELS: Record<string, Record<string, Model>> = {
   'admissionregistration.k8s.io/v1': admission as unknown as Record<string, Model>,
   'apps/v1': apps as unknown as Record<string, Model>,
   'batch/v1': batch as unknown as Record<string, Model>,
+  'networking.k8s.io/v1': networking as unknown as Record<string, Model>,
   'policy/v1': policy as unknown as Record<string, Model>,
   'rbac.authorization.k8s.io/v1': rbac as unknown as Record<string, Model>,
   'cert-manager.io/v1': certManager as unknown as Record<string, Model>,

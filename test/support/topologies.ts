@@ -31,6 +31,7 @@ export const THREE_CLUSTERS: ClusterSpec[] = [
     podCidrs: ['10.8.0.0/16'],
     serviceCidrs: ['172.20.0.0/16'],
     nodeCidrs: ['10.9.0.0/16'],
+    eks: { subnets: { 'eu-west-1a': { id: 'subnet-0a000001', cidr: '10.9.0.0/16' } } },
   },
 ];
 
@@ -53,4 +54,19 @@ export function dnsChainTopology(clusters: ClusterSpec[] = THREE_CLUSTERS, extra
 
 export function perPodTopology(clusters: ClusterSpec[] = THREE_CLUSTERS, extra: Partial<TopologyInput> = {}): TopologyInput {
   return { clusters, networking: Networking.perPodLoadBalancers({ addresses: podAddresses(clusters) }), tls: Tls.certManager(), ...extra };
+}
+
+/**
+ * Completes test clusters with what the cloud profiles and the allow-lists need, leaving what is
+ * given: pod and node CIDRs (disjoint per index), on AWS one NLB subnet (a /8 that holds every
+ * 10.x test address), on generic clusters private load balancers.
+ */
+export function withNetworks<T extends ClusterSpec>(clusters: readonly T[]): T[] {
+  return clusters.map((c, i) => ({
+    ...c,
+    podCidrs: c.podCidrs ?? [`100.${64 + i}.0.0/16`],
+    nodeCidrs: c.nodeCidrs ?? [`192.168.${i}.0/24`],
+    ...(c.cloud === 'aws' && !c.eks ? { eks: { subnets: { [`${c.region}a`]: { id: `subnet-0000000${i}`, cidr: '10.0.0.0/8' } } } } : {}),
+    ...(c.cloud === 'generic' && !c.generic ? { generic: { privateLoadBalancers: true } } : {}),
+  }));
 }

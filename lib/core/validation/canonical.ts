@@ -59,7 +59,8 @@ function canonicalNetworking(snapshot: TopologySnapshot): Networking {
     ...(isList(options.sourceRanges) ? { sourceRanges: [...options.sourceRanges] } : {}),
   };
   if (networking.kind === 'dnsChain') {
-    const dnsAddresses = toLookup([...networking.dnsAddresses!].map(([cluster, ip]) => [cluster, canonicalIp(ip)!] as const));
+    const dnsAddresses = toLookup([...networking.dnsAddresses!].map(([cluster, ip]) =>
+      [cluster, Array.isArray(ip) ? ip.map((entry) => canonicalIp(entry)!) : canonicalIp(ip)!] as const));
     return Networking.dnsChain({ ...options, ...lists, dnsAddresses } as DnsChainOptions);
   }
   const addresses = networking.addresses === undefined ? undefined : toLookup([...networking.addresses].map(([cluster, list]) =>

@@ -77,21 +77,28 @@ function checkDnsChain(context: CheckContext): void {
   const blocks = clusterBlocks(context);
   const internal = networking.options.internal !== false;
   const owners = new Map<string, string>();
-  for (const [cluster, ip] of addresses ?? []) {
-    const path = keyPath('networking.dnsAddresses', cluster);
-    if (!clusterIndex.has(cluster)) report(path, `${show(cluster)} is not the name of any cluster (${quotedList(clusterIndex.keys())})`);
-    const parsed = parseIp(ip);
-    if (typeof parsed === 'string') {
-      report(path, `${parsed}; cluster DNS servers forward to IPs only (resolve an NLB name to its private IPs)`);
-      continue;
-    }
-    const problem = addressProblem(parsed, blocks, clusterIndex.get(cluster));
-    if (problem) report(path, problem);
-    else if (owners.has(parsed.canonical)) report(path, `${show(ip)} is also the DNS address of ${show(owners.get(parsed.canonical))}: a cluster would forward to itself`);
-    else owners.set(parsed.canonical, cluster);
-    if (cloudOf(context, cluster) === 'aws' && internal && parsed.family === 6) {
-      report(path, `${show(ip)} is IPv6, but an internal AWS NLB is pinned with aws-load-balancer-private-ipv4-addresses, which takes IPv4 only`);
-    }
+  for (const [cluster, value] of addresses ?? []) {
+    const clusterPath = keyPath('networking.dnsAddresses', cluster);
+    if (!clusterIndex.has(cluster)) report(clusterPath, `${show(cluster)} is not the name of any cluster (${quotedList(clusterIndex.keys())})`);
+    // One IP, or a list (an AWS NLB has one IP per subnet; the cloud checks say how many).
+    const list = Array.isArray(value) ? value : [value];
+    if (list.length === 0) report(clusterPath, 'an empty list: give the DNS load balancer\'s IP(s)');
+    list.forEach((ip, j) => {
+      const path = Array.isArray(value) ? `${clusterPath}[${j}]` : clusterPath;
+      const parsed = parseIp(ip);
+      if (typeof parsed === 'string') {
+        report(path, `${parsed}; cluster DNS servers forward to IPs only (resolve an NLB name to its private IPs)`);
+        return;
+      }
+      const problem = addressProblem(parsed, blocks, clusterIndex.get(cluster));
+      if (problem) report(path, problem);
+      else if (owners.has(parsed.canonical) && owners.get(parsed.canonical) !== cluster) report(path, `${show(ip)} is also the DNS address of ${show(owners.get(parsed.canonical))}: a cluster would forward to itself`);
+      else if (owners.has(parsed.canonical)) report(path, `${show(ip)} is listed twice`);
+      else owners.set(parsed.canonical, cluster);
+      if (cloudOf(context, cluster) === 'aws' && internal && parsed.family === 6) {
+        report(path, `${show(ip)} is IPv6, but an internal AWS NLB is pinned with aws-load-balancer-private-ipv4-addresses, which takes IPv4 only`);
+      }
+    });
   }
   const tcpOnly = readOptionalList(networking.options.tcpOnlyClusters, 'networking.tcpOnlyClusters', report, 'a list of cluster names');
   const kubeDns = snapshot.clusters.flatMap((c) => (c && typeof c.name === 'string' && clusterIndex.get(c.name) !== undefined && dnsKindOf(c) === 'kube-dns' ? [c.name] : []));

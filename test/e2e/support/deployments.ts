@@ -32,7 +32,7 @@ export interface Deployment {
 
 /** Five generic nodes under a custom cluster domain next to a CoreDNS and a kube-dns cluster. */
 const MIXED_CLUSTERS: ClusterSpec[] = [
-  { name: 'onprem-east', cloud: 'generic', region: 'east', nodes: 5, clusterDomain: 'east.example', dns: 'coredns', podCidrs: ['10.60.0.0/16'], nodeCidrs: ['10.61.0.0/16'] },
+  { name: 'onprem-east', cloud: 'generic', region: 'east', nodes: 5, clusterDomain: 'east.example', dns: 'coredns', generic: { privateLoadBalancers: true }, podCidrs: ['10.60.0.0/16'], nodeCidrs: ['10.61.0.0/16'] },
   { name: 'aks-westeurope', cloud: 'azure', region: 'westeurope', nodes: 3, namespace: 'crdb', podCidrs: ['10.62.0.0/16'], nodeCidrs: ['10.63.0.0/16'] },
   { name: 'gke-asia', cloud: 'gcp', region: 'asia-east1', nodes: 1, podCidrs: ['10.64.0.0/16'], nodeCidrs: ['10.65.0.0/16'] },
 ];

@@ -298,11 +298,47 @@ export function isIp(ip: string): boolean {
   return net.isIP(ip) !== 0;
 }
 
-/** The DNS objects of one cluster from its synthesized files. */
-export function dnsObjects(objects: readonly KubeObject[]): { service?: any; configMap?: any } {
-  const service = objects.find((o) => o.kind === 'Service' && o.metadata.namespace === 'kube-system' && o.metadata.name === 'kube-dns-lb');
-  const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.namespace === 'kube-system' && (o.metadata.name === 'kube-dns' || o.metadata.name === 'coredns'));
-  return { service, configMap };
+/**
+ * The DNS objects of one cluster from its synthesized files: the DNS load-balancer Service(s) (two on
+ * GKE before mixed-protocol internal load balancers) and the forwarding ConfigMap (`kube-dns`,
+ * `coredns`, or AKS's `coredns-custom`).
+ */
+export function dnsObjects(objects: readonly KubeObject[]): { services: any[]; configMap?: any } {
+  const services = objects.filter((o) => o.kind === 'Service' && o.metadata.namespace === 'kube-system' && o.metadata.name.startsWith('kube-dns-lb'));
+  const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.namespace === 'kube-system' && ['kube-dns', 'coredns', 'coredns-custom'].includes(o.metadata.name));
+  return { services, configMap };
+}
+
+/**
+ * The Corefile AKS runs and reconciles (AKS docs, "Customize CoreDNS with Azure Kubernetes Service"):
+ * the default server block with `import custom/*.override`, then `import custom/*.server`, where
+ * `custom/` holds the keys of `kube-system/coredns-custom`. The library never writes it; the test
+ * runs it to prove that the `.server` key it does write is picked up.
+ */
+export function aksCorefile(clusterDomain: string): string {
+  return [
+    '.:53 {',
+    '    errors',
+    '    ready',
+    '    health {',
+    '        lameduck 5s',
+    '    }',
+    `    kubernetes ${clusterDomain} in-addr.arpa ip6.arpa {`,
+    '        pods insecure',
+    '        fallthrough in-addr.arpa ip6.arpa',
+    '        ttl 30',
+    '    }',
+    '    prometheus :9153',
+    '    forward . /etc/resolv.conf',
+    '    cache 30',
+    '    loop',
+    '    reload',
+    '    loadbalance',
+    '    import custom/*.override',
+    '}',
+    'import custom/*.server',
+    '',
+  ].join('\n');
 }
 
 /** Writes a file and returns its path. */
