@@ -312,9 +312,6 @@ function checkTls(tls: Tls, engine: Engine | undefined, add: (path: string, mess
   if (engine === 'cdk8s' && (tls.kind === 'generated' || tls.kind === 'existingCa')) {
     add('tls', `Tls.${tls.kind}() is not available in cdk8s: it would put private keys into the synthesized YAML, which ends up in git. Use Tls.certManager() (cert-manager issues the keys inside each cluster from a CA Secret you provision there), or the Pulumi flavour, which keeps keys as secrets`);
   }
-  if (engine === 'pulumi' && tls.kind === 'certManager') {
-    add('tls', 'Tls.certManager() is for cdk8s; in Pulumi use Tls.generated() or Tls.existingCa(...), which keep every key a Pulumi secret');
-  }
   const options = tls.options as Record<string, unknown>;
   if (tls.kind === 'certManager') {
     for (const field of ['caSecretName', 'issuerName']) {

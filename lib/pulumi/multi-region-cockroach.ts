@@ -32,7 +32,8 @@ export interface MultiRegionCockroachArgs extends CockroachOptions {
   /** How pods reach each other across clusters: `Networking.perPodLoadBalancers(...)` or `Networking.dnsChain(...)`. */
   readonly networking: Networking;
   /**
-   * How certificates are issued: `Tls.generated(...)`, `Tls.existingCa(...)` or `Tls.insecure()`.
+   * How certificates are issued: `Tls.generated(...)`, `Tls.existingCa(...)`, `Tls.certManager(...)`
+   * (cert-manager in each cluster, from the CA Secret you provisioned there) or `Tls.insecure()`.
    * @default Tls.generated()
    */
   readonly tls?: Tls;
@@ -81,7 +82,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
   public readonly joinAddresses: pulumi.Output<string[]>;
   /** Per cluster name, per pod ordinal: the address the pod advertises. */
   public readonly advertiseAddresses: pulumi.Output<Record<string, string[]>>;
-  /** The CA certificate every node trusts (undefined with `Tls.insecure()`). */
+  /** The CA certificate every node trusts (undefined with `Tls.insecure()` and `Tls.certManager()`). */
   public readonly caCertPem: pulumi.Output<string | undefined>;
   /** Per cluster name: namespace, StatefulSet, public Service and certificate Secret names. */
   public readonly clusters: pulumi.Output<Record<string, MultiRegionClusterInfo>>;
@@ -168,7 +169,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
     const configs: pulumi.Resource[] = [];
     let initJob: k8s.batch.v1.Job | undefined;
     skeleton.clusters.forEach((cluster, i) => {
-      const secrets = certs ? [...certs.secrets[cluster.name]] : [];
+      const secrets = certs ? [...certs.secrets[cluster.name] ?? [], ...certs.certificates[cluster.name] ?? []] : [];
       const clusterConfigs: pulumi.Resource[] = [namespaces[cluster.name]];
       for (const object of database[i]) {
         // The Namespace is registered already; the init Job last, once every cluster's StatefulSet exists.
@@ -207,7 +208,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
         provider: providerOf(i),
         deleteBeforeReplace: true,
         customTimeouts: timeouts,
-        dependsOn: [...statefulSets, ...configs, ...(certs ? Object.values(certs.secrets).flat() : [])],
+        dependsOn: [...statefulSets, ...configs, ...(certs ? [...Object.values(certs.secrets), ...Object.values(certs.certificates)].flat() : [])],
       }) as k8s.batch.v1.Job;
       resources[cluster.name].push(initJob);
     });
@@ -216,7 +217,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
 
     this.joinAddresses = live.apply((p) => [...p.joinAddresses]);
     this.advertiseAddresses = live.apply((p) => Object.fromEntries(p.clusters.map((c) => [c.name, c.pods.map((pod) => pod.advertiseHost)])));
-    this.caCertPem = certs ? certs.caCertPem : pulumi.output(undefined);
+    this.caCertPem = certs?.caCertPem ?? pulumi.output(undefined);
     this.clusters = pulumi.output(Object.fromEntries(skeleton.clusters.map((c) => [c.name, {
       namespace: c.namespace,
       statefulSet: c.names.statefulSet,

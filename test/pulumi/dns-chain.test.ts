@@ -2,7 +2,7 @@
 // cluster with ConfigMapPatch, never overwriting the cluster's DNS configuration.
 import type * as pulumiType from '@pulumi/pulumi';
 import {
-  EXISTING_COREFILE, kubeObjectOf, kubeResources, mockLbAddress, Recorded, settle, startMocks, valueOf,
+  EXISTING_COREFILE, kubeObjectOf, kubeResources, lbAddress, Recorded, settle, startMocks, valueOf,
 } from './mock-engine';
 
 let pulumi: typeof pulumiType;
@@ -12,7 +12,7 @@ let mrc: import('../../lib/pulumi').MultiRegionCockroach;
 
 beforeAll(async () => {
   pulumi = await import('@pulumi/pulumi');
-  recorded = await startMocks(pulumi);
+  recorded = await startMocks();
   const k8s = await import('@pulumi/kubernetes');
   const { DnsChain, MultiRegionCockroach, Networking } = await import('../../lib/pulumi');
   const provider = (name: string) => new k8s.Provider(name, { kubeconfig: name });
@@ -34,11 +34,11 @@ beforeAll(async () => {
   mrc = new MultiRegionCockroach('db', { clusters: second, networking: Networking.dnsChain() });
   await valueOf(chain.dnsAddresses);
   await valueOf(mrc.joinAddresses);
-  await settle(pulumi);
+  await settle();
 });
 
 test('a DNS load balancer per cluster, pinned to the given IP or read from its status', async () => {
-  const gkeIp = mockLbAddress('gke-east', 'kube-system', 'kube-dns-lb', false).ip;
+  const gkeIp = lbAddress('gke-east', 'kube-system', 'kube-dns-lb');
   expect(await valueOf(chain.dnsAddresses)).toEqual({ 'gke-east': gkeIp, 'eks-west': '10.20.15.250', 'aks-south': '10.30.15.250' });
   const services = recorded.filter((r) => r.type === 'kubernetes:core/v1:Service' && r.name.startsWith('chain-'));
   expect(services.map((s) => s.provider).sort()).toEqual(['aks-south', 'eks-west', 'gke-east']);
@@ -55,13 +55,13 @@ test('kube-dns gets stubDomains for the remote clusters only, through a forced p
   expect(patch.inputs.metadata).toEqual({ name: 'kube-dns', namespace: 'kube-system', annotations: { 'pulumi.com/patchForce': 'true' } });
   expect(Object.keys(patch.inputs.data)).toEqual(['stubDomains']);
   expect(JSON.parse(patch.inputs.data.stubDomains)).toEqual({
-    'crdb-two.svc.cluster.local': [mockLbAddress('two', 'kube-system', 'kube-dns-lb', false).ip],
+    'crdb-two.svc.cluster.local': [lbAddress('two', 'kube-system', 'kube-dns-lb')],
   });
 });
 
 test('CoreDNS keeps the existing Corefile and gains one marked forwarding section', async () => {
   const { mergeCorefile } = await import('../../lib/manifests');
-  const reads = recorded.filter((r) => r.id === 'kube-system/coredns' && r.name.startsWith('chain-'));
+  const reads = recorded.filter((r) => r.readId === 'kube-system/coredns' && r.name.startsWith('chain-'));
   expect(reads.map((r) => r.provider).sort()).toEqual(['aks-south', 'eks-west', 'gke-east']);
   const patch = recorded.find((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.provider === 'aks-south')!;
   const corefile: string = patch.inputs.data.Corefile;
