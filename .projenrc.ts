@@ -100,6 +100,8 @@ const project = new typescript.TypeScriptProject({
         '^crosscluster/(.*)$': '<rootDir>/lib/$1/index.ts',
       },
       testTimeout: 60_000,
+      // The README snippets are run by test/readme.test.ts, not as tests of their own.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/readme-snippets/'],
     },
   },
   eslintOptions: {
@@ -145,8 +147,11 @@ project.jest!.config.transform = {
 project.jest!.config.maxWorkers = 2;
 
 const typecheck = project.addTask('typecheck', {
-  description: 'Type-check library, tests, examples and benchmarks once',
-  exec: 'tsc --noEmit -p test/tsconfig.json',
+  description: 'Type-check library, tests, examples, benchmarks and the README snippets once',
+  steps: [
+    { exec: 'tsx scripts/readme-snippets.ts' },
+    { exec: 'tsc --noEmit -p test/tsconfig.json' },
+  ],
 });
 
 const docgen = project.addTask('docgen', {
@@ -190,7 +195,7 @@ project.addTask('synth:example', {
   exec: 'cdk8s synth && echo "Manifests written to examples/gitops/dist:" && ls -1 dist',
 });
 
-project.gitignore.exclude('/examples/*/dist/', '/.api-md/', '/bench/out/', '/.e2e/');
+project.gitignore.exclude('/examples/*/dist/', '/.api-md/', '/bench/out/', '/.e2e/', '/test/readme-snippets/');
 
 project.addTask('check:pack', {
   description: 'Build into dist/ and check `npm pack --dry-run` against the allow-list (compiled JS, .d.ts, README, LICENSE, package.json)',

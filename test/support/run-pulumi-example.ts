@@ -9,6 +9,8 @@ async function main(): Promise<void> {
   const { project, config, secretKeys } = JSON.parse(process.argv[2]) as { project: string; config: Record<string, string>; secretKeys: string[] };
   const mocks = await CloudMocks.install({ project });
   pulumi.runtime.setAllConfig(config, secretKeys);
+  // As Pulumi's runner loads `main`: a synchronous require, after the mocks are in place.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const program = require(path.join(process.cwd(), 'index.ts'));
   const joinAddresses = await outputValue(program.joinAddresses as pulumi.Output<string[]>);
   await settle();
