@@ -306,7 +306,8 @@ function writeImports(results: Map<string, ImportFigures>): void {
     const r = results.get(entry.label)!;
     const engine = entry.engine ? results.get(entry.engine) : undefined;
     rows.push([
-      entry.label, fmtMs(r.cpu), fmtMs(r.ms), String(r.last.modules), String(r.last.libModules), String(r.last.pulumiModules), String(r.last.cdk8sModules),
+      entry.label, fmtMs(r.cpu), fmtMs(r.ms),
+      ...[r.last.modules, r.last.libModules, r.last.pulumiModules, r.last.cdk8sModules].map(String),
       engine ? `${ratio(r.cpu.median, engine.cpu.median)} CPU (+${fmt(r.cpu.median - engine.cpu.median)} ms, +${r.last.modules - engine.last.modules} modules)` : '',
     ]);
   }
