@@ -1,8 +1,11 @@
 // Builds the package into dist/ and checks what `npm pack` would publish against the allow-list:
 // compiled JS without source maps, .d.ts, README.md, LICENSE and package.json, nothing else;
-// every entry point's files present.   node scripts/check-pack.mjs   (npm run check:pack)
+// every entry point's files present. Then installs the tarball into a scratch consumer project and
+// type-checks an import of every entry point under each module resolution a user may have
+// (node10, node16, bundler).   node scripts/check-pack.mjs   (npm run check:pack)
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const ALLOWED = [
   /^package\.json$/,
@@ -35,6 +38,29 @@ if (problems.length > 0) {
   console.error(`npm pack would publish a package that breaks the allow-list:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   process.exit(1);
 }
+// A consumer project inside the repository (so the peers resolve from its node_modules) whose
+// node_modules/crosscluster is the unpacked tarball.
+const consumer = join('bench', 'out', 'pack-consumer');
+rmSync(consumer, { recursive: true, force: true });
+mkdirSync(join(consumer, 'node_modules', 'crosscluster'), { recursive: true });
+execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', consumer], { stdio: 'ignore' });
+execFileSync('tar', ['-xzf', join(consumer, pack.filename), '-C', join(consumer, 'node_modules', 'crosscluster'), '--strip-components=1']);
+const specifiers = Object.keys(pkg.exports).filter((k) => k !== './package.json').map((k) => (k === '.' ? pkg.name : `${pkg.name}/${k.slice(2)}`));
+writeFileSync(join(consumer, 'index.ts'), specifiers.map((s, i) => `import * as entry${i} from '${s}';\nexport { entry${i} };\n`).join(''));
+for (const [moduleResolution, module] of [['node10', 'commonjs'], ['node16', 'node16'], ['bundler', 'esnext']]) {
+  try {
+    execFileSync('npx', ['tsc', '--noEmit', '--strict', '--skipLibCheck', '--target', 'es2022', '--module', module,
+      '--moduleResolution', moduleResolution, '--types', 'node', join(consumer, 'index.ts')], { encoding: 'utf8' });
+  } catch (error) {
+    problems.push(`the entry points' types do not resolve with moduleResolution ${moduleResolution}:\n${error.stdout}`);
+  }
+}
+rmSync(consumer, { recursive: true, force: true });
+if (problems.length > 0) {
+  console.error(problems.join('\n'));
+  process.exit(1);
+}
+
 const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
 console.log(`${pack.filename}: ${files.length} files (${files.filter((f) => f.endsWith('.js')).length} .js, ` +
-  `${files.filter((f) => f.endsWith('.d.ts')).length} .d.ts, README.md, LICENSE, package.json), ${kib(pack.size)} packed, ${kib(pack.unpackedSize)} unpacked: allow-list met.`);
+  `${files.filter((f) => f.endsWith('.d.ts')).length} .d.ts, README.md, LICENSE, package.json), ${kib(pack.size)} packed, ${kib(pack.unpackedSize)} unpacked: allow-list met; the types of all ${specifiers.length} entry points resolve with node10, node16 and bundler.`);
