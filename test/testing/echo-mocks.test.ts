@@ -36,6 +36,27 @@ test('CrossCloudVpn under an echo mock: every output settles and nothing throws'
   // The cloud would report the interface IPs; the echo mock does not, so they are empty, not a crash.
   expect(await settled(vpn.haVpnInterfaceIps)).toEqual(['', '']);
   await settled(vpn.bgpSessions);
+  expect(failures).toEqual([]);
+}, 20_000);
+
+test('the peering components under an echo mock: every output settles and nothing throws', async () => {
+  const { AwsTransitGatewayHub, GcpNetworkPeering } = await import('crosscluster/pulumi/cloud');
+  const eksCluster = (i: number): ClusterSpec => ({ ...eks, name: `eks-${i}`, podCidrs: [`10.${40 + 2 * i}.0.0/16`], nodeCidrs: [`10.${41 + 2 * i}.0.0/20`], serviceCidrs: [`172.${20 + i}.0.0/16`] });
+  const hub = new AwsTransitGatewayHub('hub', {
+    vpcs: [0, 1].map((i) => ({
+      cluster: { ...eksCluster(i), region: ['us-west-2', 'eu-west-1'][i] },
+      vpcId: `vpc-${i}`,
+      routeTableIds: [`rtb-${i}`],
+      securityGroupIds: [`sg-${i}`],
+      subnetIds: [`subnet-${i}`],
+    })),
+  });
+  const peering = new GcpNetworkPeering('gcp', {
+    networks: [0, 1].map((i) => ({ name: `net${i}`, network: `selfLink/net${i}` })),
+    clusters: [0, 1].map((i) => ({ cluster: { ...gke, name: `gke-${i}`, podCidrs: [`10.${60 + 2 * i}.0.0/16`], nodeCidrs: [`10.${61 + 2 * i}.0.0/20`], serviceCidrs: [`10.${80 + i}.0.0/20`] }, network: `net${i}` })),
+  });
+  await new Promise((resolve) => hub.attachmentIds.apply(resolve));
+  await new Promise((resolve) => peering.firewallNames.apply(resolve));
   await pulumi.runtime.disconnect();
   expect(failures).toEqual([]);
 }, 20_000);
