@@ -1,4 +1,6 @@
 // CloudMocks in a program: what a user's test of their own stack sees.
+import { spawnSync } from 'child_process';
+import { join } from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { CloudMocks, outputValue, settle } from 'crosscluster/pulumi/testing';
 
@@ -54,3 +56,13 @@ test('every registration is recorded; Kubernetes objects come back plain, per pr
 test('your own answers take precedence', async () => {
   expect(await outputValue(own.url)).toBe('https://assets.example.com');
 });
+
+test('the mocks need no test framework: the same test under node --test', () => {
+  const root = join(__dirname, '..', '..');
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', join(root, 'test', 'support', 'node-test-stack.ts')], {
+    cwd: root, encoding: 'utf8', env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'test', 'tsconfig.json') },
+  });
+  expect(run.stdout).toMatch(/^# pass 1$/m);
+  expect(run.stdout).toMatch(/^# fail 0$/m);
+  expect(run.status).toBe(0);
+}, 60_000);
