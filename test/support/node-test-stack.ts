@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CloudMocks, outputValue } from '../../lib/pulumi/testing';
 
-test('per-pod load balancers get the addresses the mocked cloud reports', async () => {
+void test('per-pod load balancers get the addresses the mocked cloud reports', async () => {
   const mocks = await CloudMocks.install({ project: 'node-test' });
   const k8s = await import('@pulumi/kubernetes');
   const { PerPodLoadBalancers } = await import('../../lib/pulumi');

@@ -38,10 +38,10 @@ beforeAll(async () => {
 });
 
 test('the join list is made of what the clouds reported: IPs on GKE, hostnames on AWS', async () => {
-  const join = await outputValue(component.joinAddresses);
-  expect(join.slice(0, 3).every((a) => /^10\.250\.\d+\.\d+:26257$/.test(a))).toBe(true);
-  expect(join.slice(3).every((a) => /\.elb\.example\.com:26257$/.test(a))).toBe(true);
-  expect(join[0]).toBe(`${mocks.loadBalancerIngress('gke', 'cockroachdb-0-lb')!.ip}:26257`);
+  const joinList = await outputValue(component.joinAddresses);
+  expect(joinList.slice(0, 3).every((a) => /^10\.250\.\d+\.\d+:26257$/.test(a))).toBe(true);
+  expect(joinList.slice(3).every((a) => /\.elb\.example\.com:26257$/.test(a))).toBe(true);
+  expect(joinList[0]).toBe(`${mocks.loadBalancerIngress('gke', 'cockroachdb-0-lb')!.ip}:26257`);
 });
 
 test('every registration is recorded; Kubernetes objects come back plain, per provider', () => {
