@@ -1,16 +1,8 @@
 import { javascript, typescript } from 'projen';
+import { distPathOf, ENTRY_POINTS, PEER_RANGES, subpathOf } from './projenrc/entry-points';
 
-// Engine packages are optional peers: a cdk8s user never installs @pulumi/*, and the reverse.
-const enginePeers: Record<string, string> = {
-  'cdk8s': '^2.70.106',
-  'cdk8s-plus-27': '^2.9.5',
-  'constructs': '^10.8.1',
-  '@pulumi/pulumi': '^3.270.0',
-  '@pulumi/kubernetes': '^4.34.2',
-  '@pulumi/gcp': '^9.37.0',
-  '@pulumi/aws': '^7.48.0',
-  '@pulumi/tls': '^5.6.1',
-};
+// The public home of the package: repository, homepage and bug tracker derive from it.
+const REPOSITORY = 'https://github.com/crosscluster/crosscluster';
 
 const project = new typescript.TypeScriptProject({
   name: 'crosscluster',
@@ -27,8 +19,19 @@ const project = new typescript.TypeScriptProject({
   testdir: 'test',
   license: 'Apache-2.0',
   copyrightOwner: 'crosscluster authors',
+  repository: `${REPOSITORY}.git`,
+  homepage: `${REPOSITORY}#readme`,
+  bugsUrl: `${REPOSITORY}/issues`,
+  keywords: [
+    'cockroachdb', 'kubernetes', 'multi-cluster', 'multi-region', 'multi-cloud', 'cdk8s', 'pulumi',
+    'gitops', 'infrastructure-as-code', 'dns', 'cert-manager', 'vpn',
+  ],
+  // True for the package and its one dependency; the Pulumi peers set their own (the README says which).
   minNodeVersion: '20.0.0',
   typescriptVersion: '~5.8.0',
+
+  // The tarball is an allow-list (`files` below), not an ignore list.
+  npmignoreEnabled: false,
 
   // CI is .ci/run; no hosted workflows, releases or bots.
   github: false,
@@ -40,7 +43,8 @@ const project = new typescript.TypeScriptProject({
   prettier: false,
 
   deps: ['ip-num@^1.6.2'],
-  peerDeps: Object.entries(enginePeers).map(([name, range]) => `${name}@${range}`),
+  // Engine packages are optional peers: each entry point loads only its own (projenrc/entry-points.ts).
+  peerDeps: Object.entries(PEER_RANGES).map(([name, range]) => `${name}@${range}`),
   devDeps: [
     // Pure-JS transform and resolver: the registry this project installs from carries no
     // prebuilt binaries for other platforms, and `npm ci` needs every optional one in the lock.
@@ -62,6 +66,9 @@ const project = new typescript.TypeScriptProject({
       lib: ['es2022'],
       module: 'commonjs',
       esModuleInterop: true,
+      // The tarball ships plain JS and .d.ts: no inline source maps or sources (lib/ does not ship).
+      inlineSourceMap: false,
+      inlineSources: false,
       skipLibCheck: true,
       noUnusedLocals: true,
       noUnusedParameters: true,
@@ -85,12 +92,16 @@ const project = new typescript.TypeScriptProject({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     coverageText: false,
     jestConfig: {
+      // Coverage instruments every file and slows the loop; `npx jest --coverage` when wanted.
+      collectCoverage: false,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       moduleNameMapper: {
         '^crosscluster$': '<rootDir>/lib/index.ts',
         '^crosscluster/(.*)$': '<rootDir>/lib/$1/index.ts',
       },
       testTimeout: 60_000,
+      // The README snippets are run by test/readme.test.ts, not as tests of their own.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/readme-snippets/'],
     },
   },
   eslintOptions: {
@@ -100,25 +111,29 @@ const project = new typescript.TypeScriptProject({
   },
 });
 
-// Peer dependencies are optional per entry point.
+// Peer dependencies are optional: each entry point needs only the peers it lists.
 project.package.addField(
   'peerDependenciesMeta',
-  Object.fromEntries(Object.keys(enginePeers).map((name) => [name, { optional: true }])),
+  Object.fromEntries(Object.keys(PEER_RANGES).map((name) => [name, { optional: true }])),
 );
 
 // Subpath entry points; typesVersions lets node10 module resolution find their types.
 project.package.addField('exports', {
-  '.': { types: './dist/index.d.ts', default: './dist/index.js' },
-  './cdk8s': { types: './dist/cdk8s/index.d.ts', default: './dist/cdk8s/index.js' },
-  './pulumi': { types: './dist/pulumi/index.d.ts', default: './dist/pulumi/index.js' },
+  ...Object.fromEntries(ENTRY_POINTS.map((entry) => [subpathOf(entry), {
+    types: `./${distPathOf(entry)}.d.ts`,
+    default: `./${distPathOf(entry)}.js`,
+  }])),
   './package.json': './package.json',
 });
 project.package.addField('typesVersions', {
-  '*': {
-    cdk8s: ['dist/cdk8s/index.d.ts'],
-    pulumi: ['dist/pulumi/index.d.ts'],
-  },
+  '*': Object.fromEntries(ENTRY_POINTS.filter((entry) => subpathOf(entry) !== '.').map((entry) => [
+    subpathOf(entry).slice(2), [`${distPathOf(entry)}.d.ts`],
+  ])),
 });
+
+// The tarball: compiled JS and .d.ts (package.json, README and LICENSE are always in).
+// scripts/check-pack.mjs checks `npm pack --dry-run` against this allow-list.
+project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts']);
 
 // v4 of the resolver pulls native bindings the registry lacks for other platforms; v3.8 is pure JS.
 project.deps.removeDependency('eslint-import-resolver-typescript');
@@ -132,8 +147,11 @@ project.jest!.config.transform = {
 project.jest!.config.maxWorkers = 2;
 
 const typecheck = project.addTask('typecheck', {
-  description: 'Type-check library, tests, examples and benchmarks once',
-  exec: 'tsc --noEmit -p test/tsconfig.json',
+  description: 'Type-check library, tests, examples, benchmarks and the README snippets once',
+  steps: [
+    { exec: 'tsx scripts/readme-snippets.ts' },
+    { exec: 'tsc --noEmit -p test/tsconfig.json' },
+  ],
 });
 
 const docgen = project.addTask('docgen', {
@@ -149,8 +167,10 @@ project.postCompileTask.spawn(docgen);
 project.testTask.reset();
 project.testTask.spawn(typecheck);
 project.testTask.exec('jest --passWithNoTests=false', { receiveArgs: true });
-// Lint without --fix: a test run must report problems, not rewrite files.
-project.testTask.exec('eslint --ext .ts --no-error-on-unmatched-pattern lib test examples bench .projenrc.ts', {
+// Lint without --fix: a test run must report problems, not rewrite files. The cache (by content,
+// so a branch switch does not void it) makes a re-run lint only the files that changed.
+project.testTask.exec('eslint --ext .ts --no-error-on-unmatched-pattern --cache --cache-strategy content ' +
+  '--cache-location node_modules/.cache/eslint/ lib test examples bench projenrc .projenrc.ts', {
   env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
 });
 project.testTask.spawn(docgenCheck);
@@ -187,9 +207,13 @@ project.addTask('synth:example', {
   exec: 'cdk8s synth && echo "Manifests written to examples/gitops/dist:" && ls -1 dist',
 });
 
-project.gitignore.exclude('/examples/*/dist/', '/.api-md/', '/bench/out/', '/.e2e/', '/.scratch/');
+project.gitignore.exclude('/examples/*/dist/', '/.api-md/', '/bench/out/', '/.e2e/', '/.scratch/', '/test/readme-snippets/');
 // Also a node_modules symlink (worktrees share one install): `node_modules/` matches directories only.
 project.gitignore.exclude('/node_modules');
-project.npmignore?.exclude('/examples/', '/bench/', '/scripts/', '/.ci/');
+
+project.addTask('check:pack', {
+  description: 'Build into dist/ and check `npm pack --dry-run` against the allow-list (compiled JS, .d.ts, README, LICENSE, package.json)',
+  exec: 'node scripts/check-pack.mjs',
+});
 
 project.synth();

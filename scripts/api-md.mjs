@@ -1,40 +1,46 @@
-// Generates API.md from the TSDoc of the three public entry points with TypeDoc and
-// typedoc-plugin-markdown, then joins the per-module pages into one file.
+// Generates API.md from the TSDoc of the public entry points with TypeDoc and
+// typedoc-plugin-markdown, then joins the per-module pages into one file. A TypeDoc warning fails it.
 //   node scripts/api-md.mjs write   # regenerate API.md
 //   node scripts/api-md.mjs check   # fail when API.md is stale
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 
-const ENTRY_POINTS = [
-  ['crosscluster', 'lib/index.ts'],
-  ['crosscluster/cdk8s', 'lib/cdk8s/index.ts'],
-  ['crosscluster/pulumi', 'lib/pulumi/index.ts'],
-];
+// The entry points are package.json's `exports` (generated from projenrc/entry-points.ts).
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const ENTRY_POINTS = Object.entries(pkg.exports)
+  .filter(([, target]) => typeof target === 'object')
+  .map(([subpath, target]) => [
+    subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`,
+    target.types.replace(/^\.\/dist\//, 'lib/').replace(/\.d\.ts$/, '.ts'),
+  ]);
 
 function generate() {
   const out = mkdtempSync(join(tmpdir(), 'api-md-'));
   try {
-    const sections = [];
-    for (const [moduleName, entry] of ENTRY_POINTS) {
-      if (!existsSync(entry)) throw new Error(`entry point ${entry} is missing`);
-      const dir = join(out, basename(moduleName));
-      execFileSync('npx', [
-        'typedoc', '--plugin', 'typedoc-plugin-markdown', '--router', 'module',
-        '--entryPoints', entry, '--out', dir, '--readme', 'none', '--tsconfig', 'tsconfig.json',
-        '--excludePrivate', '--excludeInternal', '--excludeExternals', '--hideGenerator', '--disableSources',
-        '--hideBreadcrumbs', '--hidePageHeader', '--logLevel', 'Warn', '--name', moduleName,
-      ], { stdio: ['ignore', 'ignore', 'inherit'] });
-      const pages = listFiles(dir).filter((f) => f.endsWith('.md')).sort();
-      const text = pages.map((p) => readFileSync(p, 'utf8')).join('\n')
+    for (const [, entry] of ENTRY_POINTS) if (!existsSync(entry)) throw new Error(`entry point ${entry} is missing`);
+    // One TypeDoc run over every entry point: one compilation, and a type one entry point uses but
+    // another exports links there instead of warning that it is not documented.
+    execFileSync('npx', [
+      'typedoc', '--plugin', 'typedoc-plugin-markdown', '--router', 'module',
+      ...ENTRY_POINTS.flatMap(([, entry]) => ['--entryPoints', entry]),
+      '--out', out, '--readme', 'none', '--tsconfig', 'tsconfig.json',
+      '--excludePrivate', '--excludeInternal', '--excludeExternals', '--hideGenerator', '--disableSources',
+      '--hideBreadcrumbs', '--hidePageHeader', '--logLevel', 'Warn', '--treatWarningsAsErrors', '--name', pkg.name,
+    ], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const sections = ENTRY_POINTS.map(([moduleName, entry]) => {
+      // TypeDoc names each module by its path under lib/: `index`, `cdk8s`, `pulumi/gcp`.
+      const module = relative('lib', entry).replace(/(^|\/)index\.ts$/, '') || 'index';
+      const page = join(out, `${module}.md`);
+      if (!existsSync(page)) throw new Error(`TypeDoc wrote no page for ${entry} (expected ${page})`);
+      return readFileSync(page, 'utf8')
         // One file: links to other pages become in-page anchors.
         .replace(/\]\((?:\.\/)?[\w./-]*\.md#([^)]+)\)/g, '](#$1)')
         .replace(/\]\((?:\.\/)?[\w./-]*\.md\)/g, '](#)')
-        .replace(/^# /m, `# \`${moduleName}\`\n\n## `);
-      sections.push(text.trim());
-      void relative;
-    }
+        .replace(/^# .*$/m, `# \`${moduleName}\``)
+        .trim();
+    });
     return [
       '# API reference',
       '',
@@ -46,13 +52,6 @@ function generate() {
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-}
-
-function listFiles(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? listFiles(path) : [path];
-  });
 }
 
 const mode = process.argv[2] ?? 'write';

@@ -10,7 +10,8 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { ClusterSpec } from 'crosscluster';
-import { CrossCloudVpn, EksCorednsAddon, MultiRegionCockroach, Networking, Tls, VpcCniSnatExclusion } from 'crosscluster/pulumi';
+import { MultiRegionCockroach, Networking, Tls } from 'crosscluster/pulumi';
+import { CrossCloudVpn, EksCorednsAddon, VpcCniSnatExclusion } from 'crosscluster/pulumi/cloud';
 
 /** The two clusters, with every CIDR the VPN, the firewalls and the validation use. */
 export const CLUSTERS: ClusterSpec[] = [

@@ -59,6 +59,7 @@ export function prepareComponent(
     field: 'charts',
     chartSuffix: options.chartSuffix,
     wanted: () => true,
+    objects: (cluster) => GROUP_RENDERERS[options.group](plan, plan.clusters.find((c) => c.name === cluster)!),
   });
   return {
     plan,

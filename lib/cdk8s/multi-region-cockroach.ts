@@ -109,10 +109,32 @@ export class MultiRegionCockroach extends Construct {
     // DNS objects get their own Charts when dnsCharts is given or Charts are created in an App;
     // otherwise they go with the database objects.
     const ownDnsTargets = props.dnsCharts !== undefined || (props.charts === undefined && scope instanceof App);
+    const manifestsOf = (cluster: string) => manifests.find((m) => m.cluster === cluster)!;
     const [databasePlacement, dnsPlacement] = preparePlacements([
-      { scope, ownId: id, clusters, given: props.charts, field: 'charts', chartSuffix: '', wanted: () => true },
+      {
+        scope,
+        ownId: id,
+        clusters,
+        given: props.charts,
+        field: 'charts',
+        chartSuffix: '',
+        wanted: () => true,
+        objects: (c) => {
+          const m = manifestsOf(c);
+          return [...m.database, ...m.certificates, ...m.loadBalancers, ...(ownDnsTargets ? [] : m.dns)];
+        },
+      },
       ...(ownDnsTargets
-        ? [{ scope, ownId: id, clusters, given: props.dnsCharts, field: 'dnsCharts', chartSuffix: DNS_CHART_SUFFIX, wanted: hasDns }]
+        ? [{
+          scope,
+          ownId: id,
+          clusters,
+          given: props.dnsCharts,
+          field: 'dnsCharts',
+          chartSuffix: DNS_CHART_SUFFIX,
+          wanted: hasDns,
+          objects: (c: string) => manifestsOf(c).dns,
+        }]
         : []),
     ]);
     super(scope, id);
@@ -124,7 +146,6 @@ export class MultiRegionCockroach extends Construct {
 
     const targets = databasePlacement(this);
     const dnsTargets = dnsPlacement ? dnsPlacement(this) : new Map([...targets].filter(([c]) => hasDns(c)));
-    const manifestsOf = (cluster: string) => manifests.find((m) => m.cluster === cluster)!;
     this.databaseObjects = placeClusters(targets, plan, (cluster) => manifestsOf(cluster.name).database);
     this.charts = chartsOf(targets);
     this.dnsCharts = chartsOf(dnsTargets);

@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterPlan, DeploymentPlan } from '../core/plan';
 import { Problem, show, throwIfProblems } from '../core/problems';
@@ -24,6 +24,12 @@ export interface PlacementRequest {
   readonly chartSuffix: string;
   /** Clusters that have objects to place; no Chart is created for the others. */
   readonly wanted: (cluster: string) => boolean;
+  /**
+   * The objects that will be placed in each cluster's target, to report a clash with objects
+   * already there (a second deployment of the same clusters in one App) before anything is created.
+   * @default - no check
+   */
+  readonly objects?: (cluster: string) => readonly KubeObject[];
 }
 
 /** Creates (or finds) the targets once the placing construct exists. */
@@ -59,6 +65,12 @@ function placementOrProblems(request: PlacementRequest, problems: Problem[]): Pl
       }
     }
     if (targets.size === 0) problems.push({ path: field, message: 'names no cluster; give a Chart for at least one cluster, or leave it out' });
+    clusters.forEach((cluster) => {
+      const target = targets.get(cluster);
+      if (target !== undefined && isInChart(target as Construct) && request.wanted(cluster)) {
+        findClashes(request, cluster, target as Construct, `${field}.${cluster}`, problems);
+      }
+    });
     return () => new Map(clusters.filter((c) => targets.has(c) && request.wanted(c)).map((c) => [c, targets.get(c) as Construct]));
   }
   if (scope instanceof App) {
@@ -75,6 +87,8 @@ function placementOrProblems(request: PlacementRequest, problems: Problem[]): Pl
           path: `clusters[${i}].name`,
           message: `the App already has a construct with id ${show(chartId)} that is not a Chart, so the Chart of cluster ${show(cluster)} cannot take that id (rename one of them)`,
         });
+      } else if (existing instanceof Chart && request.wanted(cluster)) {
+        findClashes(request, cluster, existing, `clusters[${i}]`, problems);
       }
     });
     return () => {
@@ -99,6 +113,24 @@ function placementOrProblems(request: PlacementRequest, problems: Problem[]): Pl
   return (self) => new Map(clusters.filter(request.wanted).map((c) => [c, self]));
 }
 
+/**
+ * Reports the objects that would take an id the target already has: the same kind, namespace and
+ * name placed twice, which the API server would also refuse (one object, two owners).
+ */
+function findClashes(request: PlacementRequest, cluster: string, target: Construct, path: string, problems: Problem[]): void {
+  const taken = (request.objects?.(cluster) ?? []).map(objectId).filter((id) => target.node.tryFindChild(id) !== undefined);
+  if (taken.length === 0) return;
+  const shown = taken.slice(0, 3).map((id) => show(id)).join(', ') + (taken.length > 3 ? ` and ${taken.length - 3} more` : '');
+  const advice = request.field === 'dnsCharts'
+    ? 'A cluster\'s DNS forwarding exists once: place this deployment\'s DNS objects in Charts of their own (dnsCharts) and merge them, or deploy both databases with one construct'
+    : `Give ${show(request.ownId)} its own namespace (clusters[].namespace) or base name (name), or Charts of its own (charts)`;
+  problems.push({
+    path,
+    message: `${show(target.node.path)} already holds ${shown} for cluster ${show(cluster)}, placed by another deployment of this cluster in the same App, ` +
+      `so ${show(request.ownId)} cannot place its objects there. ${advice}`,
+  });
+}
+
 function isInChart(construct: unknown): boolean {
   if (!Construct.isConstruct(construct)) return false;
   try {
@@ -115,9 +147,20 @@ export function objectId(object: KubeObject): string {
   return namespace ? `${object.kind}.${namespace}.${name}` : `${object.kind}.${name}`;
 }
 
-/** Places rendered objects, unchanged, under `target`. */
+/**
+ * Places rendered objects, unchanged, under `target`. A Chart's `namespace` fills in only the
+ * objects that have none; the renderers give every namespaced object its own, so the ones without
+ * are cluster-scoped (Namespace, ClusterRole, ClusterRoleBinding) and must stay without.
+ */
 export function placeObjects(target: Construct, objects: readonly KubeObject[]): ApiObject[] {
-  return objects.map((object) => new ApiObject(target, objectId(object), object));
+  const chartNamespace = Chart.of(target).namespace;
+  return objects.map((object) => {
+    const placed = new ApiObject(target, objectId(object), object);
+    if (chartNamespace !== undefined && object.metadata.namespace === undefined) {
+      placed.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    }
+    return placed;
+  });
 }
 
 /** Renders and places one group of objects for every cluster that has a target. */

@@ -11,6 +11,8 @@ import { ClusterPlan, planDeployment } from '../core/plan';
 import { Problem } from '../core/problems';
 import { ExistingCaOptions, GeneratedTlsOptions, KeyAlgorithm, Tls } from '../core/tls';
 import { ownValue } from '../core/validation/read';
+import { renderCertificates } from '../manifests/certificates';
+import { KubeObject } from '../manifests/kube-object';
 import { renderTlsSecret } from '../manifests/secrets';
 
 /** Usages of node certificates: cockroach nodes are servers to each other and clients of each other. */
@@ -25,7 +27,9 @@ export interface ClusterCertsArgs {
   /** The clusters, each with its provider. Each gets a node certificate and the root client certificate. */
   readonly clusters: readonly PulumiClusterSpec[];
   /**
-   * `Tls.generated(...)` (a new CA) or `Tls.existingCa({ caCertPem, caKeyPem })` (PEM inputs; pass the key as a secret).
+   * `Tls.generated(...)` (a new CA), `Tls.existingCa({ caCertPem, caKeyPem })` (PEM inputs; pass
+   * the key as a secret), or `Tls.certManager(...)`: cert-manager in each cluster issues the
+   * certificates from the CA Secret you provisioned there, and no key passes through Pulumi.
    * @default Tls.generated()
    */
   readonly tls?: Tls;
@@ -71,26 +75,30 @@ interface KeyPair {
  * cluster (CN `node`, server and client auth, the cluster's complete SAN plan including its
  * load-balancer addresses as they resolve) and a root client certificate (CN `root`), written to
  * `kubernetes.io/tls` Secrets in every cluster. Every private key is a Pulumi secret end to end.
+ * With `Tls.certManager(...)` it creates cert-manager's Issuer and Certificates instead (the same
+ * objects as the cdk8s flavour) and cert-manager writes the Secrets; the PEM outputs are then absent.
  */
 export class ClusterCerts extends pulumi.ComponentResource {
-  /** The CA certificate (public). */
-  public readonly caCertPem: pulumi.Output<string>;
-  /** The CA private key (secret): sign further client certificates with it. */
-  public readonly caPrivateKeyPem: pulumi.Output<string>;
-  /** Per cluster name, the node certificate. */
+  /** The CA certificate (public); absent with `Tls.certManager()`, whose CA lives in your CA Secrets. */
+  public readonly caCertPem?: pulumi.Output<string>;
+  /** The CA private key (secret): sign further client certificates with it. Absent with `Tls.certManager()`. */
+  public readonly caPrivateKeyPem?: pulumi.Output<string>;
+  /** Per cluster name, the node certificate (none with `Tls.certManager()`). */
   public readonly nodeCertPems: Readonly<Record<string, pulumi.Output<string>>>;
-  /** Per cluster name, the node private key (secret). */
+  /** Per cluster name, the node private key (secret; none with `Tls.certManager()`). */
   public readonly nodeKeyPems: Readonly<Record<string, pulumi.Output<string>>>;
   /** Per cluster name, the SANs the node certificate was requested with. */
   public readonly nodeSans: Readonly<Record<string, pulumi.Output<{ dnsNames: string[]; ipAddresses: string[] }>>>;
-  /** The root client certificate. */
-  public readonly clientCertPem: pulumi.Output<string>;
-  /** The root client private key (secret). */
-  public readonly clientKeyPem: pulumi.Output<string>;
+  /** The root client certificate; absent with `Tls.certManager()`. */
+  public readonly clientCertPem?: pulumi.Output<string>;
+  /** The root client private key (secret); absent with `Tls.certManager()`. */
+  public readonly clientKeyPem?: pulumi.Output<string>;
   /** Per cluster name, the names of its certificate Secrets. */
   public readonly secretNames: pulumi.Output<Record<string, ClusterSecretNames>>;
-  /** Per cluster name, the Secrets (node, then client). */
+  /** Per cluster name, the Secrets (node, then client); none with `Tls.certManager()`, where cert-manager writes them. */
   public readonly secrets: Readonly<Record<string, readonly k8s.core.v1.Secret[]>>;
+  /** Per cluster name, cert-manager's Issuer and Certificates (node, then client); none unless `Tls.certManager()`. */
+  public readonly certificates: Readonly<Record<string, readonly pulumi.CustomResource[]>>;
 
   constructor(name: string, args: ClusterCertsArgs, opts?: pulumi.ComponentResourceOptions) {
     requireArgs(args, 'ClusterCerts');
@@ -101,13 +109,53 @@ export class ClusterCerts extends pulumi.ComponentResource {
       networking: args.networking ?? (args.podAddresses !== undefined ? Networking.perPodLoadBalancers() : Networking.dnsChain()),
       tls: certTls,
     };
-    const tlsProblems: Problem[] = certTls instanceof Tls && certTls.kind !== 'generated' && certTls.kind !== 'existingCa'
-      ? [{ path: 'tls', message: `ClusterCerts issues certificates with Tls.generated() or Tls.existingCa(...), not Tls.${certTls.kind}()` }]
+    const tlsProblems: Problem[] = certTls instanceof Tls && certTls.kind === 'insecure'
+      ? [{ path: 'tls', message: 'ClusterCerts issues certificates: use Tls.generated(), Tls.existingCa(...) or Tls.certManager(), or leave ClusterCerts out with Tls.insecure()' }]
       : [];
     // The certificates do not depend on the DNS addresses, so no engine-specific address checks.
     validatePulumiTopology(topology, args.clusters, 'none', tlsProblems);
     const skeleton = planDeployment(topology, { placeholders: args.podAddresses !== undefined });
     super('crosscluster:index:ClusterCerts', name, {}, opts);
+
+    const resolved = args.podAddresses !== undefined
+      ? pulumi.output(args.podAddresses).apply((podAddresses) =>
+        planDeployment(topology, { resolved: { podAddresses: podAddresses as Record<string, string[]> } }))
+      : pulumi.output(skeleton);
+    const sansOf = (i: number) => resolved.apply((p) => ({
+      dnsNames: [...p.clusters[i].nodeCertSans.dnsNames],
+      ipAddresses: [...p.clusters[i].nodeCertSans.ipAddresses],
+    }));
+    this.secretNames = pulumi.output(Object.fromEntries(skeleton.clusters.map((c) => [
+      c.name, { nodeSecret: c.names.nodeSecret, clientSecret: c.names.clientSecret },
+    ])));
+
+    if (certTls.kind === 'certManager') {
+      // The same objects as the cdk8s flavour; only the node Certificate's SANs wait on addresses.
+      const certificates: Record<string, pulumi.CustomResource[]> = {};
+      const nodeSans: Record<string, pulumi.Output<{ dnsNames: string[]; ipAddresses: string[] }>> = {};
+      skeleton.clusters.forEach((cluster, i) => {
+        nodeSans[cluster.name] = sansOf(i);
+        certificates[cluster.name] = renderCertificates(skeleton, cluster).map((object) => {
+          const isNodeCertificate = object.kind === 'Certificate' && object.metadata.name === cluster.names.nodeSecret;
+          const live = isNodeCertificate && args.podAddresses !== undefined
+            ? resolved.apply((p) => renderCertificates(p, p.clusters[i]).find((o) => sameObject(o, object))!)
+            : undefined;
+          return registerKubeObject(`${name}-${cluster.name}-${object.kind.toLowerCase()}-${object.metadata.name}`, { skeleton: object, live }, {
+            parent: this,
+            provider: args.clusters[i].provider,
+            deleteBeforeReplace: true,
+            dependsOn: ownValue(args.namespaces, cluster.name) ? [ownValue(args.namespaces, cluster.name)!] : [],
+          });
+        });
+      });
+      this.nodeCertPems = {};
+      this.nodeKeyPems = {};
+      this.nodeSans = nodeSans;
+      this.secrets = {};
+      this.certificates = certificates;
+      this.registerOutputs({ secretNames: this.secretNames });
+      return;
+    }
 
     const options = resolveGeneratedTlsOptions(certTls.options as GeneratedTlsOptions);
     const child = { parent: this };
@@ -138,10 +186,14 @@ export class ClusterCerts extends pulumi.ComponentResource {
       earlyRenewalHours: options.earlyRenewalHours,
     }, child);
 
-    const resolved = args.podAddresses !== undefined
-      ? pulumi.output(args.podAddresses).apply((podAddresses) =>
-        planDeployment(topology, { resolved: { podAddresses: podAddresses as Record<string, string[]> } }))
-      : pulumi.output(skeleton);
+    const client = newKey(`${name}-client-root-key`, options.algorithm, child);
+    const clientCsr = new tls.CertRequest(`${name}-client-root-csr`, {
+      privateKeyPem: client.keyPem,
+      subject: { commonName: 'root', organization: 'Cockroach' },
+    }, child);
+    const clientCertPem = sign(`${name}-client-root-cert`, clientCsr, CLIENT_CERT_USES).certPem;
+    this.clientCertPem = clientCertPem;
+    this.clientKeyPem = client.keyPem;
 
     // What every node trusts: the signing CA, plus the other CA of a rotation in progress.
     const extraCas = (certTls.options as ExistingCaOptions<pulumi.Input<string>>).additionalTrustedCaPems ?? [];
@@ -149,23 +201,12 @@ export class ClusterCerts extends pulumi.ComponentResource {
       ? caCertPem
       : pulumi.all([caCertPem, ...extraCas]).apply((pems) => pems.map((pem) => pem.trimEnd()).join('\n') + '\n');
 
-    const client = newKey(`${name}-client-root-key`, options.algorithm, child);
-    const clientCsr = new tls.CertRequest(`${name}-client-root-csr`, {
-      privateKeyPem: client.keyPem,
-      subject: { commonName: 'root', organization: 'Cockroach' },
-    }, child);
-    this.clientCertPem = sign(`${name}-client-root-cert`, clientCsr, CLIENT_CERT_USES).certPem;
-    this.clientKeyPem = client.keyPem;
-
     const nodeCertPems: Record<string, pulumi.Output<string>> = {};
     const nodeKeyPems: Record<string, pulumi.Output<string>> = {};
     const nodeSans: Record<string, pulumi.Output<{ dnsNames: string[]; ipAddresses: string[] }>> = {};
     const secrets: Record<string, k8s.core.v1.Secret[]> = {};
     skeleton.clusters.forEach((cluster: ClusterPlan, i) => {
-      const sans = resolved.apply((p) => ({
-        dnsNames: [...p.clusters[i].nodeCertSans.dnsNames],
-        ipAddresses: [...p.clusters[i].nodeCertSans.ipAddresses],
-      }));
+      const sans = sansOf(i);
       const node = newKey(`${name}-${cluster.name}-node-key`, options.algorithm, child);
       const csr = new tls.CertRequest(`${name}-${cluster.name}-node-csr`, {
         privateKeyPem: node.keyPem,
@@ -186,7 +227,7 @@ export class ClusterCerts extends pulumi.ComponentResource {
       };
       secrets[cluster.name] = [
         renderTlsSecret(cluster, cluster.names.nodeSecret, { caCrt: trustedCas, tlsCrt: nodeCertPem, tlsKey: node.keyPem }),
-        renderTlsSecret(cluster, cluster.names.clientSecret, { caCrt: trustedCas, tlsCrt: this.clientCertPem, tlsKey: client.keyPem }),
+        renderTlsSecret(cluster, cluster.names.clientSecret, { caCrt: trustedCas, tlsCrt: clientCertPem, tlsKey: client.keyPem }),
       ].map((object) => registerKubeObject(`${name}-${cluster.name}-${object.metadata.name}`, { skeleton: object }, secretOpts) as k8s.core.v1.Secret);
     });
     this.caCertPem = caCertPem;
@@ -195,9 +236,7 @@ export class ClusterCerts extends pulumi.ComponentResource {
     this.nodeKeyPems = nodeKeyPems;
     this.nodeSans = nodeSans;
     this.secrets = secrets;
-    this.secretNames = pulumi.output(Object.fromEntries(skeleton.clusters.map((c) => [
-      c.name, { nodeSecret: c.names.nodeSecret, clientSecret: c.names.clientSecret },
-    ])));
+    this.certificates = {};
     this.registerOutputs({
       caCertPem: this.caCertPem,
       nodeCertPems: this.nodeCertPems,
@@ -205,6 +244,10 @@ export class ClusterCerts extends pulumi.ComponentResource {
       secretNames: this.secretNames,
     });
   }
+}
+
+function sameObject(a: KubeObject, b: KubeObject): boolean {
+  return a.kind === b.kind && a.metadata.name === b.metadata.name && a.metadata.namespace === b.metadata.namespace;
 }
 
 /** A private key of the chosen algorithm (ECDSA P-256, or RSA 2048); its PEM is kept secret. */

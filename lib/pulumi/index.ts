@@ -3,7 +3,9 @@
  * regions and clouds. Load-balancer addresses flow as outputs into the join list, the advertise
  * addresses and the certificate SANs; every Kubernetes object is rendered by the same pure
  * renderers as the cdk8s flavour. Everything a program needs is exported from here, including
- * the core's topology types and strategies.
+ * the core's topology types and strategies. Loads `@pulumi/pulumi`, `@pulumi/kubernetes` and
+ * `@pulumi/tls` only; the cloud-networking components are in `crosscluster/pulumi/gcp`,
+ * `crosscluster/pulumi/aws` and `crosscluster/pulumi/cloud`.
  * @packageDocumentation
  */
 export { DnsAddressInput, PodAddressInput, PodAddressInputs, PulumiPodAddress } from './address-inputs';
@@ -16,8 +18,6 @@ export { PerPodLoadBalancers, PerPodLoadBalancersArgs } from './per-pod-load-bal
 // The core: topology, strategies, errors and checks, so users import everything from one place.
 export * from '../core/essentials';
 
-// Cloud networking between the clusters' VPCs.
-export * from './vpn';
-
-// Cloud resources for cluster DNS (EKS CoreDNS add-on, GKE Cloud DNS forwarding); load @pulumi/aws and @pulumi/gcp.
-export * from './cloud';
+// Cloud networking between the clusters' VPCs, and the cloud resources for cluster DNS (the EKS CoreDNS
+// add-on, GKE Cloud DNS forwarding), live behind their own entry points (crosscluster/pulumi/gcp, /aws
+// and /cloud) so that this one loads no cloud SDK.

@@ -22,6 +22,9 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   'policy/v1/PodDisruptionBudget': (n, a, o) => new k8s.policy.v1.PodDisruptionBudget(n, a, o),
   'batch/v1/Job': (n, a, o) => new k8s.batch.v1.Job(n, a, o),
   'networking.k8s.io/v1/NetworkPolicy': (n, a, o) => new k8s.networking.v1.NetworkPolicy(n, a, o),
+  // cert-manager's kinds (Tls.certManager()): custom resources, so no typed class.
+  'cert-manager.io/v1/Issuer': (n, a, o) => new k8s.apiextensions.CustomResource(n, { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', ...a }, o),
+  'cert-manager.io/v1/Certificate': (n, a, o) => new k8s.apiextensions.CustomResource(n, { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', ...a }, o),
 };
 
 /** A rendered object and, when its content waits on addresses, the output that renders it. */

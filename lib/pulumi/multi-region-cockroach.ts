@@ -33,7 +33,8 @@ export interface MultiRegionCockroachArgs extends CockroachOptions {
   /** How pods reach each other across clusters: `Networking.perPodLoadBalancers(...)` or `Networking.dnsChain(...)`. */
   readonly networking: Networking;
   /**
-   * How certificates are issued: `Tls.generated(...)`, `Tls.existingCa(...)` or `Tls.insecure()`.
+   * How certificates are issued: `Tls.generated(...)`, `Tls.existingCa(...)`, `Tls.certManager(...)`
+   * (cert-manager in each cluster, from the CA Secret you provisioned there) or `Tls.insecure()`.
    * @default Tls.generated()
    */
   readonly tls?: Tls;
@@ -82,7 +83,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
   public readonly joinAddresses: pulumi.Output<string[]>;
   /** Per cluster name, per pod ordinal: the address the pod advertises. */
   public readonly advertiseAddresses: pulumi.Output<Record<string, string[]>>;
-  /** The CA certificate every node trusts (undefined with `Tls.insecure()`). */
+  /** The CA certificate every node trusts (undefined with `Tls.insecure()` and `Tls.certManager()`). */
   public readonly caCertPem: pulumi.Output<string | undefined>;
   /** Per cluster name: namespace, StatefulSet, public Service and certificate Secret names. */
   public readonly clusters: pulumi.Output<Record<string, MultiRegionClusterInfo>>;
@@ -176,7 +177,8 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
 
     const statefulSets: pulumi.Resource[] = [];
     const configs: pulumi.Resource[] = [];
-    const allSecrets = certs ? Object.values(certs.secrets).flat() : [];
+    // The certificate Secrets (generated TLS) or cert-manager's Issuer and Certificates (Tls.certManager()).
+    const allSecrets = certs ? [...Object.values(certs.secrets), ...Object.values(certs.certificates)].flat() : [];
     const jobs: Record<string, k8s.batch.v1.Job[]> = {};
     const clusterConfigs: Record<string, pulumi.Resource[]> = {};
     const sourceOf = (i: number, cluster: ClusterPlan, object: KubeObject) => ({
@@ -202,7 +204,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
 
     // Configuration first: everything but the StatefulSet and the Jobs.
     skeleton.clusters.forEach((cluster, i) => {
-      const secrets = certs ? [...certs.secrets[cluster.name]] : [];
+      const secrets = certs ? [...certs.secrets[cluster.name] ?? [], ...certs.certificates[cluster.name] ?? []] : [];
       clusterConfigs[cluster.name] = [namespaces[cluster.name], ...secrets];
       for (const object of database[i]) {
         if (object.kind === 'Namespace' || object.kind === 'Job' || object.kind === 'StatefulSet') continue;
@@ -248,7 +250,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
 
     this.joinAddresses = live.apply((p) => [...p.joinAddresses]);
     this.advertiseAddresses = live.apply((p) => Object.fromEntries(p.clusters.map((c) => [c.name, c.pods.map((pod) => pod.advertiseHost)])));
-    this.caCertPem = certs ? certs.caCertPem : pulumi.output(undefined);
+    this.caCertPem = certs?.caCertPem ?? pulumi.output(undefined);
     this.clusters = pulumi.output(Object.fromEntries(skeleton.clusters.map((c) => [c.name, {
       namespace: c.namespace,
       statefulSet: c.names.statefulSet,

@@ -3,7 +3,6 @@
 // load-balancer addresses flowing from the mocked Services, are turned into real certificates with
 // openssl; every join entry, advertise address and public service name from the component's
 // outputs must pass a real mutual-TLS handshake with hostname verification.
-import type * as pulumiType from '@pulumi/pulumi';
 import { hostOf } from './support/deployments';
 import { IssuedCert, OpensslPki, TestCa } from './support/pki';
 import { loopbackBase, removeDir, tempDir } from './support/processes';
@@ -44,7 +43,6 @@ const CASES: PulumiCase[] = [
   },
 ];
 
-let pulumi: typeof pulumiType;
 let recorded: Recorded[];
 let dir: string;
 let pki: OpensslPki;
@@ -53,8 +51,7 @@ const components = new Map<string, import('../../lib/pulumi').MultiRegionCockroa
 const stats = { handshakes: 0, rejected: 0 };
 
 beforeAll(async () => {
-  pulumi = await import('@pulumi/pulumi');
-  recorded = await startMocks(pulumi, { hostnameProviders: ['pp-eu-west'] });
+  recorded = await startMocks();
   const k8s = await import('@pulumi/kubernetes');
   const { MultiRegionCockroach, Networking, Tls } = await import('../../lib/pulumi');
   for (const kase of CASES) {
@@ -69,7 +66,7 @@ beforeAll(async () => {
     await valueOf(component.joinAddresses);
     for (const c of kase.clusters) await valueOf(component.certs!.nodeCertPems[c.name]);
   }
-  await settle(pulumi);
+  await settle();
   dir = tempDir('pulumi-tls');
   pki = new OpensslPki(dir);
   ca = await pki.createCa('pulumi-ca');

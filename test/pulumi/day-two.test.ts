@@ -1,7 +1,6 @@
 // Day 2 under the Pulumi mocks: a staged upgrade step registers the new image in one cluster only,
 // and a scale-down happens in one `up` (the StatefulSet is registered with the remaining replicas,
 // after the decommission Job).
-import type * as pulumiType from '@pulumi/pulumi';
 import { kubeObjectOf, kubeResources, Recorded, settle, startMocks } from './mock-engine';
 
 const CLUSTERS = [
@@ -14,8 +13,7 @@ let recorded: Recorded[];
 let jobs: Record<string, readonly unknown[]>;
 
 beforeAll(async () => {
-  const pulumi: typeof pulumiType = await import('@pulumi/pulumi');
-  recorded = await startMocks(pulumi);
+  recorded = await startMocks();
   const k8s = await import('@pulumi/kubernetes');
   const { MultiRegionCockroach, Networking } = await import('../../lib/pulumi');
   const db = new MultiRegionCockroach('crdb', {
@@ -25,7 +23,7 @@ beforeAll(async () => {
     upgrade: { from: 'v25.2.4' },
   });
   jobs = db.jobs;
-  await settle(pulumi);
+  await settle();
 });
 
 const objects = () => kubeResources(recorded).map((r) => ({ provider: r.provider, object: kubeObjectOf(r) }));

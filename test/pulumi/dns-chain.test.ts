@@ -4,7 +4,7 @@
 // EksCorednsAddon and GkeCloudDnsForwarding turn into cloud resources.
 import type * as pulumiType from '@pulumi/pulumi';
 import {
-  EXISTING_COREFILE, kubeObjectOf, kubeResources, mockLbAddress, Recorded, settle, startMocks, valueOf,
+  EXISTING_COREFILE, kubeObjectOf, kubeResources, lbAddress, Recorded, settle, startMocks, valueOf,
 } from './mock-engine';
 import { validateKubeObjects } from '../support/kube-schema';
 import { withNetworks } from '../support/topologies';
@@ -22,9 +22,10 @@ const EKS_SUBNETS = {
 
 beforeAll(async () => {
   pulumi = await import('@pulumi/pulumi');
-  recorded = await startMocks(pulumi);
+  recorded = await startMocks();
   const k8s = await import('@pulumi/kubernetes');
-  const { DnsChain, EksCorednsAddon, GkeCloudDnsForwarding, MultiRegionCockroach, Networking } = await import('../../lib/pulumi');
+  const { DnsChain, MultiRegionCockroach, Networking } = await import('../../lib/pulumi');
+  const { EksCorednsAddon, GkeCloudDnsForwarding } = await import('../../lib/pulumi/cloud');
   const provider = (name: string) => new k8s.Provider(name, { kubeconfig: name });
   const clusters = withNetworks([
     // A self-managed CoreDNS on GKE (kube-dns stubDomains cannot forward to a TCP-only load balancer),
@@ -62,13 +63,13 @@ beforeAll(async () => {
   await valueOf(chain.dnsAddresses);
   await valueOf(managed.dnsAddresses);
   await valueOf(mrc.joinAddresses);
-  await settle(pulumi);
+  await settle();
 });
 
 const services = (prefix: string) => recorded.filter((r) => r.type === 'kubernetes:core/v1:Service' && r.name.startsWith(prefix));
 
 test('a DNS load balancer per cluster, as its cloud takes it, pinned to the given IPs or read from its status', async () => {
-  const gkeIp = mockLbAddress('gke-east', 'kube-system', 'kube-dns-lb', false).ip;
+  const gkeIp = lbAddress('gke-east', 'kube-system', 'kube-dns-lb');
   expect(await valueOf(chain.dnsAddresses)).toEqual({ 'gke-east': [gkeIp], 'eks-west': ['10.20.15.250', '10.20.31.250'], 'aks-south': ['10.30.15.250'] });
   expect(services('chain-').map((s) => s.provider).sort()).toEqual(['aks-south', 'eks-west', 'gke-east']);
   for (const s of services('chain-')) expect(s.inputs.metadata).toMatchObject({ name: 'kube-dns-lb', namespace: 'kube-system' });
@@ -101,7 +102,7 @@ test('kube-dns gets stubDomains for the remote clusters only, through a forced p
   expect(patch.inputs.metadata).toEqual({ name: 'kube-dns', namespace: 'kube-system', annotations: { 'pulumi.com/patchForce': 'true' } });
   expect(Object.keys(patch.inputs.data)).toEqual(['stubDomains']);
   expect(JSON.parse(patch.inputs.data.stubDomains)).toEqual({
-    'crdb-two.svc.cluster.local': [mockLbAddress('two', 'kube-system', 'kube-dns-lb', false).ip],
+    'crdb-two.svc.cluster.local': [lbAddress('two', 'kube-system', 'kube-dns-lb')],
   });
   // GKE at the oldest supported version: UDP and TCP in two Services sharing the reserved address.
   expect(services('db-').filter((s) => s.provider === 'one' && s.inputs.metadata.namespace === 'kube-system').map((s) => [s.inputs.metadata.name, s.inputs.spec.loadBalancerIP]))
@@ -109,7 +110,7 @@ test('kube-dns gets stubDomains for the remote clusters only, through a forced p
 });
 
 test('a self-managed CoreDNS keeps its Corefile and gains one marked forwarding section', async () => {
-  const reads = recorded.filter((r) => r.id === 'kube-system/coredns' && r.name.startsWith('chain-'));
+  const reads = recorded.filter((r) => r.readId === 'kube-system/coredns' && r.name.startsWith('chain-'));
   expect(reads.map((r) => r.provider).sort()).toEqual(['eks-west', 'gke-east']);
   const patch = recorded.find((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.provider === 'gke-east')!;
   const corefile: string = patch.inputs.data.Corefile;

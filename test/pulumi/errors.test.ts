@@ -1,13 +1,10 @@
 // Bad input raises one TopologyError listing every problem, before any resource is registered.
-import type * as pulumiType from '@pulumi/pulumi';
 import { Recorded, settle, startMocks } from './mock-engine';
 
-let pulumi: typeof pulumiType;
 let recorded: Recorded[];
 
 beforeAll(async () => {
-  pulumi = await import('@pulumi/pulumi');
-  recorded = await startMocks(pulumi);
+  recorded = await startMocks();
 });
 
 test('MultiRegionCockroach: every problem at once, zero resources registered', async () => {
@@ -21,17 +18,17 @@ test('MultiRegionCockroach: every problem at once, zero resources registered', a
         { name: 'west', cloud: 'aws', region: 'us-west-2', nodes: 3, podCidrs: ['10.0.128.0/17'], provider: undefined as any },
       ],
       networking: Networking.dnsChain(),
-      tls: Tls.certManager(),
+      tls: Tls.certManager({ duration: 'a year' }),
       survivalGoal: 'region',
     });
   } catch (e) {
     error = e;
   }
-  await settle(pulumi);
+  await settle();
   expect(error).toBeInstanceOf(TopologyError);
   const paths = (error as InstanceType<typeof TopologyError>).problems.map((p) => p.path);
   expect(paths).toEqual(expect.arrayContaining([
-    'clusters[0].name', 'clusters[0].nodes', 'clusters[2].name', 'clusters[2].podCidrs[0]', 'tls', 'survivalGoal',
+    'clusters[0].name', 'clusters[0].nodes', 'clusters[2].name', 'clusters[2].podCidrs[0]', 'tls.duration', 'survivalGoal',
     'networking.dnsAddresses.west', 'clusters[0].provider', 'clusters[1].provider',
   ]));
   expect(recorded).toHaveLength(0);
@@ -49,6 +46,6 @@ test.each([
   const clusters = (args as any).clusters.map((c: object) => ({ ...c, provider }));
   const Ctor = (pulumiModule as any)[component];
   expect(() => new Ctor(`bad-${component}`, { ...args, clusters })).toThrow(pulumiModule.TopologyError);
-  await settle(pulumi);
+  await settle();
   expect(recorded.slice(before).map((r) => r.type)).toEqual(['pulumi:providers:kubernetes']);
 });

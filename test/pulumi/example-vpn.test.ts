@@ -10,7 +10,7 @@ let program: typeof import('../../examples/pulumi-gke-eks-vpn/index');
 
 beforeAll(async () => {
   pulumi = await import('@pulumi/pulumi');
-  recorded = await startMocks(pulumi, { project: PROJECT, hostnameProviders: ['eks-us-west-2'] });
+  recorded = await startMocks({ project: PROJECT });
   const config: Record<string, string> = {
     [`${PROJECT}:kubeconfigs`]: JSON.stringify({ 'gke-us-east4': 'kubeconfig of gke', 'eks-us-west-2': 'kubeconfig of eks' }),
     [`${PROJECT}:gcpNetwork`]: 'projects/p/global/networks/crdb',
@@ -24,7 +24,7 @@ beforeAll(async () => {
   program = await import('../../examples/pulumi-gke-eks-vpn/index');
   await valueOf(program.joinAddresses);
   await valueOf(program.bgpSessions);
-  await settle(pulumi);
+  await settle();
 });
 
 const count = (type: string) => recorded.filter((r) => r.type === type).length;

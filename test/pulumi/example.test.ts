@@ -1,6 +1,6 @@
 // The Pulumi example runs under mocks with its stack configuration.
 import type * as pulumiType from '@pulumi/pulumi';
-import { mockLbAddress, Recorded, settle, startMocks, valueOf } from './mock-engine';
+import { lbAddress, Recorded, settle, startMocks, valueOf } from './mock-engine';
 
 const PROJECT = 'pulumi-three-regions';
 const REGIONS = ['us-east1', 'us-west1', 'europe-west1'];
@@ -11,18 +11,18 @@ let program: typeof import('../../examples/pulumi-three-regions/index');
 
 beforeAll(async () => {
   pulumi = await import('@pulumi/pulumi');
-  recorded = await startMocks(pulumi, { project: PROJECT });
+  recorded = await startMocks({ project: PROJECT });
   pulumi.runtime.setAllConfig(
     { [`${PROJECT}:kubeconfigs`]: JSON.stringify(Object.fromEntries(REGIONS.map((r) => [r, `kubeconfig of ${r}`]))) },
     [`${PROJECT}:kubeconfigs`],
   );
   program = await import('../../examples/pulumi-three-regions/index');
   await valueOf(program.joinAddresses);
-  await settle(pulumi);
+  await settle();
 });
 
 test('the example deploys three clusters with per-pod load balancers and generated certificates', async () => {
-  const expectedJoin = REGIONS.flatMap((r) => [0, 1, 2].map((i) => `${mockLbAddress(r, r, `cockroachdb-${i}-lb`, false).ip}:26257`));
+  const expectedJoin = REGIONS.flatMap((r) => [0, 1, 2].map((i) => `${lbAddress(r, r, `cockroachdb-${i}-lb`)}:26257`));
   expect(await valueOf(program.joinAddresses)).toEqual(expectedJoin);
   expect(Object.keys(await valueOf(program.advertiseAddresses))).toEqual(REGIONS);
   expect(await valueOf(program.multiRegionSql)).toContain('ALTER DATABASE "defaultdb" SURVIVE REGION FAILURE;');

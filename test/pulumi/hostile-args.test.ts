@@ -9,7 +9,7 @@ const KEY_PEM = `${['-----BEGIN', 'PRIVATE KEY-----'].join(' ')}\nMIIEvQIBADANBg
 
 beforeAll(async () => {
   pulumi = await import('@pulumi/pulumi');
-  recorded = await startMocks(pulumi);
+  recorded = await startMocks();
 });
 
 const COMPONENTS = ['MultiRegionCockroach', 'DnsChain', 'PerPodLoadBalancers', 'ClusterCerts'] as const;
@@ -34,7 +34,7 @@ test.each(COMPONENTS)('%s: arguments of the wrong shape give a TopologyError and
     expect(error).toBeInstanceOf(module.TopologyError);
     expect((error as Error).message).not.toMatch(/PRIVATE KEY|MIIEvQ/);
   }
-  await settle(pulumi);
+  await settle();
   expect(recorded.length).toBe(before);
 });
 
@@ -49,7 +49,7 @@ test("DnsChain: a cluster named 'constructor' without a given address reads it f
   expect(Object.keys(addresses).sort()).toEqual(['constructor', 'tostring']);
   expect(typeof addresses.constructor).toBe('string');
   expect(addresses.constructor).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-  await settle(pulumi);
+  await settle();
   const patches = recorded.filter((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.name.startsWith('ctor-'));
   expect(patches).toHaveLength(2);
   expect(JSON.stringify(patches.map((p) => p.inputs))).not.toMatch(/function|native code/);
@@ -65,5 +65,5 @@ test('an Elastic IP allocation that is still an output passes the checks before 
     addresses: { a: [{ address: '203.0.113.10', awsEipAllocation: pulumi.output('eipalloc-0123456789abcdef0') }] },
   });
   expect(await valueOf(lbs.addresses)).toEqual({ a: ['203.0.113.10'] });
-  await settle(pulumi);
+  await settle();
 });

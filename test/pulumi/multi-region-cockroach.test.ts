@@ -2,7 +2,7 @@
 // Services into the join list, the advertise addresses and the node certificate SANs.
 import type * as pulumiType from '@pulumi/pulumi';
 import {
-  isSecretValue, kubeObjectOf, kubeResources, mockLbAddress, Recorded, settle, startMocks, valueOf,
+  isSecretValue, kubeObjectOf, kubeResources, lbAddress, Recorded, settle, startMocks, valueOf,
 } from './mock-engine';
 import { validateKubeObjects } from '../support/kube-schema';
 import { withNetworks } from '../support/topologies';
@@ -19,13 +19,12 @@ const CLUSTERS = withNetworks([
 
 /** The mocked address of pod `ordinal` of a cluster, as the per-pod Service reports it. */
 function address(cluster: string, ordinal: number): string {
-  const a = mockLbAddress(cluster, cluster, `cockroachdb-${ordinal}-lb`, cluster === 'eu-west');
-  return (a.ip ?? a.hostname)!;
+  return lbAddress(cluster, cluster, `cockroachdb-${ordinal}-lb`);
 }
 
 beforeAll(async () => {
   pulumi = await import('@pulumi/pulumi');
-  recorded = await startMocks(pulumi, { hostnameProviders: ['eu-west'] });
+  recorded = await startMocks();
   const k8s = await import('@pulumi/kubernetes');
   const { MultiRegionCockroach, Networking } = await import('../../lib/pulumi');
   component = new MultiRegionCockroach('crdb', {
@@ -34,7 +33,7 @@ beforeAll(async () => {
   });
   await valueOf(component.joinAddresses);
   await valueOf(component.certs!.nodeCertPems['ap-south']);
-  await settle(pulumi);
+  await settle();
 });
 
 function ofType(type: string): Recorded[] {
@@ -76,7 +75,7 @@ test('addresses, advertise addresses and the join list come from the mocked load
   const join = CLUSTERS.flatMap((c) => [0, 1, 2].map((i) => `${address(c.name, i)}:26257`));
   expect(await valueOf(component.joinAddresses)).toEqual(join);
   // The topology ConfigMap of every cluster carries the same join list and each pod's own address.
-  const configMaps = ofType('kubernetes:core/v1:ConfigMap').filter((r) => !r.id && r.inputs.metadata.name === 'cockroachdb-topology');
+  const configMaps = ofType('kubernetes:core/v1:ConfigMap').filter((r) => r.readId === undefined && r.inputs.metadata.name === 'cockroachdb-topology');
   expect(configMaps).toHaveLength(3);
   for (const cm of configMaps) {
     expect(cm.inputs.data.join).toBe(join.join(','));
@@ -133,8 +132,8 @@ test('node and client certificates are signed by the one CA with the expected us
 
 test('private keys and everything carrying them are secret', async () => {
   const certs = component.certs!;
-  expect(await pulumi.isSecret(certs.caPrivateKeyPem)).toBe(true);
-  expect(await pulumi.isSecret(certs.clientKeyPem)).toBe(true);
+  expect(await pulumi.isSecret(certs.caPrivateKeyPem!)).toBe(true);
+  expect(await pulumi.isSecret(certs.clientKeyPem!)).toBe(true);
   for (const c of CLUSTERS) {
     expect(await pulumi.isSecret(certs.nodeKeyPems[c.name])).toBe(true);
     expect(await pulumi.isSecret(certs.secrets[c.name][0].stringData)).toBe(true);

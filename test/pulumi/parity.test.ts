@@ -1,6 +1,5 @@
 // Parity: for the same topology and the same resolved addresses, the Kubernetes objects the Pulumi
 // path registers equal the objects the pure renderers produce, and the objects cdk8s synthesizes.
-import type * as pulumiType from '@pulumi/pulumi';
 import {
   kubeObjectOf, kubeResources, Recorded, settle, startMocks, withoutEngineAnnotations,
 } from './mock-engine';
@@ -37,29 +36,30 @@ function byKey(objects: readonly Obj[]): Record<string, Obj> {
   return result;
 }
 
-async function runPulumi(tls: 'generated' | 'insecure'): Promise<Recorded[]> {
-  const pulumi: typeof pulumiType = await import('@pulumi/pulumi');
-  const recorded = await startMocks(pulumi);
+type TlsKind = 'generated' | 'insecure' | 'certManager';
+
+async function runPulumi(tls: TlsKind): Promise<Recorded[]> {
+  const recorded = await startMocks();
   const k8s = await import('@pulumi/kubernetes');
   const { MultiRegionCockroach, Networking, Tls } = await import('../../lib/pulumi');
   new MultiRegionCockroach('crdb', {
     clusters: CLUSTERS.map((c) => ({ ...c, provider: new k8s.Provider(c.name, { kubeconfig: c.name }) })),
     networking: Networking.perPodLoadBalancers({ addresses: ADDRESSES, sourceRanges: ['10.0.0.0/8'], externalDns: true }),
-    tls: tls === 'generated' ? Tls.generated() : Tls.insecure(),
+    tls: Tls[tls](),
     memory: '4Gi',
     survivalGoal: 'region',
   });
-  await settle(pulumi);
+  await settle();
   return recorded;
 }
 
-async function rendered(tls: 'generated' | 'insecure'): Promise<Obj[]> {
+async function rendered(tls: TlsKind): Promise<Obj[]> {
   const { planDeployment, Networking, Tls } = await import('../../lib/core');
   const { renderDeployment, allObjects } = await import('../../lib/manifests');
   const plan = planDeployment({
     clusters: CLUSTERS,
     networking: Networking.perPodLoadBalancers({ addresses: ADDRESSES, sourceRanges: ['10.0.0.0/8'], externalDns: true }),
-    tls: tls === 'generated' ? Tls.generated() : Tls.insecure(),
+    tls: Tls[tls](),
     memory: '4Gi',
     survivalGoal: 'region',
   }, { engine: 'pulumi' });
@@ -78,28 +78,24 @@ test('generated TLS: every registered object equals the rendered one; Secrets ho
   expect(byKey(registered.filter((o) => o.kind !== 'Secret'))).toEqual(expected);
 });
 
-const cdk8sAvailable = (() => {
-  try {
-    require.resolve('../../lib/cdk8s/index.ts');
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-(cdk8sAvailable ? test : test.skip)('insecure: the Pulumi objects equal the cdk8s synthesis of the same topology', async () => {
-  const registered = kubeResources(await runPulumi('insecure')).map(kubeObjectOf);
+test.each(['insecure', 'certManager'] as const)('%s: the Pulumi objects equal the cdk8s synthesis of the same topology', async (tls) => {
+  const registered = kubeResources(await runPulumi(tls)).map(kubeObjectOf);
   const { App } = await import('cdk8s');
   const cdk8s = await import('../../lib/cdk8s');
   const app = new App({ outdir: `${__dirname}/.unused-outdir` });
   new cdk8s.MultiRegionCockroach(app, 'cockroachdb', {
     clusters: CLUSTERS,
     networking: cdk8s.Networking.perPodLoadBalancers({ addresses: ADDRESSES, sourceRanges: ['10.0.0.0/8'], externalDns: true }),
-    tls: cdk8s.Tls.insecure(),
+    tls: cdk8s.Tls[tls](),
     memory: '4Gi',
     survivalGoal: 'region',
   });
   const synthesized = app.charts.flatMap((chart) => chart.toJson()) as Obj[];
   expect(byKey(registered)).toEqual(byKey(synthesized));
-  expect(byKey(registered)).toEqual(byKey(await rendered('insecure')));
+  expect(byKey(registered)).toEqual(byKey(await rendered(tls)));
+  if (tls === 'certManager') {
+    // cert-manager issues the keys in the clusters: no @pulumi/tls resource, no Secret from Pulumi.
+    expect(registered.filter((o) => o.kind === 'Certificate')).toHaveLength(2 * CLUSTERS.length);
+    expect(registered.filter((o) => o.kind === 'Secret')).toEqual([]);
+  }
 });

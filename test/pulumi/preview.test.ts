@@ -1,12 +1,10 @@
 // The set of resources depends on the topology only: a preview, where no load-balancer address
 // is known yet, registers exactly the resources a normal run registers.
-import type * as pulumiType from '@pulumi/pulumi';
 import { Recorded, settle, startMocks } from './mock-engine';
 import { withNetworks } from '../support/topologies';
 
 async function run(preview: boolean, networking: 'perPod' | 'dnsChain'): Promise<Recorded[]> {
-  const pulumi: typeof pulumiType = await import('@pulumi/pulumi');
-  const recorded = await startMocks(pulumi, { preview, hostnameProviders: ['eu-west'] });
+  const recorded = await startMocks({ preview });
   const k8s = await import('@pulumi/kubernetes');
   const { MultiRegionCockroach, Networking, Tls } = await import('../../lib/pulumi');
   const clusters = withNetworks([
@@ -21,12 +19,12 @@ async function run(preview: boolean, networking: 'perPod' | 'dnsChain'): Promise
       : Networking.dnsChain({ dnsAddresses: { 'us-east': '192.168.0.53', 'eu-west': '10.20.15.250' } }),
     tls: Tls.generated({ algorithm: 'RSA' }),
   });
-  await settle(pulumi);
+  await settle();
   return recorded;
 }
 
 function resourceSet(recorded: readonly Recorded[]): string[] {
-  return recorded.map((r) => `${r.type} ${r.name}${r.id ? ' (read)' : ''}`).sort();
+  return recorded.map((r) => `${r.type} ${r.name}${r.readId !== undefined ? ' (read)' : ''}`).sort();
 }
 
 test.each(['perPod', 'dnsChain'] as const)('%s: preview registers the same resources as a normal run', async (networking) => {

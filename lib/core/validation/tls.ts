@@ -26,9 +26,6 @@ export function checkTls(context: CheckContext): void {
   if (engine === 'cdk8s' && (tls.kind === 'generated' || tls.kind === 'existingCa')) {
     report('tls', `Tls.${tls.kind}() is not available in cdk8s: it would put private keys into the synthesized YAML, which ends up in git. Use Tls.certManager() (cert-manager issues the keys inside each cluster from a CA Secret you provision there), or the Pulumi flavour, which keeps keys as secrets`);
   }
-  if (engine === 'pulumi' && tls.kind === 'certManager') {
-    report('tls', 'Tls.certManager() is for cdk8s; in Pulumi use Tls.generated() or Tls.existingCa(...), which keep every key a Pulumi secret');
-  }
   if (tls.kind === 'certManager') checkCertManager(context, tls.options);
   if (tls.kind === 'generated' || tls.kind === 'existingCa') checkGenerated(context, tls.kind, tls.options);
 }

@@ -526,7 +526,8 @@ export class CrossCloudVpn extends pulumi.ComponentResource {
   }
 }
 
-function interfaceIp(ifs: ReadonlyArray<{ id?: number; ipAddress?: string }>, k: number): string {
-  const match = ifs.find((i) => i.id === k) ?? ifs[k];
+// `ifs` is absent under test mocks that only echo inputs; GCP always reports it.
+function interfaceIp(ifs: ReadonlyArray<{ id?: number; ipAddress?: string }> | undefined, k: number): string {
+  const match = ifs?.find((i) => i.id === k) ?? ifs?.[k];
   return match?.ipAddress ?? '';
 }

@@ -1,0 +1,9 @@
+/**
+ * crosscluster/pulumi/gcp: Pulumi components for Google Cloud networking between the clusters'
+ * VPCs. Loads `@pulumi/gcp` (and `@pulumi/pulumi`), never `@pulumi/aws`.
+ * @packageDocumentation
+ */
+// Rule: a component that imports @pulumi/gcp and no other cloud SDK is exported here (and so from
+// crosscluster/pulumi/cloud too); test/packaging/entry-points.test.ts checks what each entry loads.
+export * from '../vpn/gcp-network-peering';
+export * from '../cloud/gke-cloud-dns-forwarding';
