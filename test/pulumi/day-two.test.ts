@@ -2,6 +2,7 @@
 // and a scale-down happens in one `up` (the StatefulSet is registered with the remaining replicas,
 // after the decommission Job).
 import { kubeObjectOf, kubeResources, Recorded, settle, startMocks } from './mock-engine';
+import { withNetworks } from '../support/topologies';
 
 const CLUSTERS = [
   { name: 'us-east', cloud: 'gcp', region: 'us-east1', nodes: 3 },
@@ -17,7 +18,7 @@ beforeAll(async () => {
   const k8s = await import('@pulumi/kubernetes');
   const { MultiRegionCockroach, Networking } = await import('../../lib/pulumi');
   const db = new MultiRegionCockroach('crdb', {
-    clusters: CLUSTERS.map((c) => ({ ...c, provider: new k8s.Provider(c.name, { kubeconfig: c.name }) })),
+    clusters: withNetworks(CLUSTERS).map((c) => ({ ...c, provider: new k8s.Provider(c.name, { kubeconfig: c.name }) })),
     networking: Networking.dnsChain({ dnsAddresses: { 'us-east': '10.1.0.53', 'eu-west': '10.2.0.53', 'ap-south': '10.3.0.53' } }),
     version: 'v25.3.1',
     upgrade: { from: 'v25.2.4' },
