@@ -182,11 +182,6 @@ test('MultiRegionCockroach with DNS chaining: pods advertise their FQDN; the cha
   expect(policies.map((p) => p.provider).sort()).toEqual(['one', 'two']);
 });
 
-test('no DNS ConfigMap is ever created or overwritten', () => {
-  const configMaps = kubeResources(recorded).filter((r) => r.type === 'kubernetes:core/v1:ConfigMap').map(kubeObjectOf);
-  expect(configMaps.every((c) => c.metadata.name === 'cockroachdb-topology')).toBe(true);
-});
-
 test('bad DNS inputs are rejected before anything is registered', async () => {
   const { DnsChain } = await import('../../lib/pulumi');
   const k8s = await import('@pulumi/kubernetes');
