@@ -46,6 +46,8 @@ test.each(EXAMPLES)('$dir runs from a clone without a build', ({ dir, config, en
   const result = JSON.parse(run.stdout);
   expect(result.joinAddresses.length).toBeGreaterThanOrEqual(3);
   expect(result.resources).toBeGreaterThan(40);
+  // Notes only (warnings and errors would be on stderr).
+  for (const line of result.logs) expect(line).toMatch(/^info: /);
   // Resolved to the sources through the example's tsconfig.json, never to a built dist/.
   expect(result.crosscluster).toEqual(expect.arrayContaining(entries));
   expect(result.crosscluster.filter((file: string) => !file.startsWith('lib/'))).toEqual([]);
