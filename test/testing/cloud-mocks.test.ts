@@ -26,8 +26,14 @@ beforeAll(async () => {
   const { MultiRegionCockroach, Networking, Tls } = await import('crosscluster/pulumi');
   component = new MultiRegionCockroach('db', {
     clusters: [
-      { name: 'gke', cloud: 'gcp', region: 'us-east1', nodes: 3, provider: new k8s.Provider('gke', { kubeconfig: 'gke' }) },
-      { name: 'eks', cloud: 'aws', region: 'eu-west-1', nodes: 3, provider: new k8s.Provider('eks', { kubeconfig: 'eks' }) },
+      {
+        name: 'gke', cloud: 'gcp', region: 'us-east1', nodes: 3, podCidrs: ['10.12.0.0/14'], nodeCidrs: ['10.10.0.0/20'],
+        provider: new k8s.Provider('gke', { kubeconfig: 'gke' }),
+      },
+      {
+        name: 'eks', cloud: 'aws', region: 'eu-west-1', nodes: 3, podCidrs: ['100.64.0.0/16'], nodeCidrs: ['10.30.0.0/16'],
+        provider: new k8s.Provider('eks', { kubeconfig: 'eks' }),
+      },
     ],
     networking: Networking.perPodLoadBalancers({ internal: true }),
     tls: Tls.generated(),
