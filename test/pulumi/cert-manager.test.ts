@@ -2,6 +2,7 @@
 // certificates' SANs filled with the load-balancer addresses as they resolve, and no key in Pulumi.
 import { kubeObjectOf, kubeResources, lbAddress, Recorded, settle, startMocks, valueOf } from './mock-engine';
 import { validateKubeObjects } from '../support/kube-schema';
+import { withNetworks } from '../support/topologies';
 
 let recorded: Recorded[];
 let component: import('../../lib/pulumi').MultiRegionCockroach;
@@ -16,7 +17,7 @@ beforeAll(async () => {
   const k8s = await import('@pulumi/kubernetes');
   const { MultiRegionCockroach, Networking, Tls } = await import('../../lib/pulumi');
   component = new MultiRegionCockroach('crdb', {
-    clusters: CLUSTERS.map((c) => ({ ...c, provider: new k8s.Provider(c.name, { kubeconfig: c.name }) })),
+    clusters: withNetworks(CLUSTERS).map((c) => ({ ...c, provider: new k8s.Provider(c.name, { kubeconfig: c.name }) })),
     networking: Networking.perPodLoadBalancers({ internal: true }),
     tls: Tls.certManager({ caSecretName: 'shared-ca', duration: '2160h', renewBefore: '360h' }),
   });
