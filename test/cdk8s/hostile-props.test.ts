@@ -2,6 +2,7 @@
 // any construct exists; a cluster named like a prototype property is placed correctly.
 import { App, Chart, Testing } from 'cdk8s';
 import { ClusterCerts, DnsChain, MultiRegionCockroach, Networking, PerPodLoadBalancers, TopologyError } from '../../lib/cdk8s';
+import { withNetworks } from '../support/topologies';
 
 const CONSTRUCTS = { MultiRegionCockroach, DnsChain, PerPodLoadBalancers, ClusterCerts } as const;
 
@@ -15,7 +16,7 @@ test.each(Object.keys(CONSTRUCTS))('%s: props of the wrong shape give a Topology
 });
 
 test("charts given as null or a string are named; a cluster named 'constructor' missing from charts is not placed into Object", () => {
-  const clusters = [{ name: 'constructor', cloud: 'gcp' as const, region: 'us-east1', nodes: 1 }, { name: 'b', cloud: 'gcp' as const, region: 'us-west1', nodes: 1 }];
+  const clusters = withNetworks([{ name: 'constructor', cloud: 'gcp' as const, region: 'us-east1', nodes: 1 }, { name: 'b', cloud: 'gcp' as const, region: 'us-west1', nodes: 1 }]);
   const networking = Networking.dnsChain({ dnsAddresses: { constructor: '10.1.0.53', b: '10.2.0.53' } });
   for (const charts of [null, 'b']) {
     let error: unknown;
