@@ -14,6 +14,17 @@ export const DNS_LOAD_BALANCER_NAME = 'kube-dns-lb';
 const DNS_LABELS = { 'app.kubernetes.io/managed-by': 'crosscluster', 'app.kubernetes.io/component': 'dns-chain' };
 
 /**
+ * On the cluster's own DNS ConfigMaps, which the library only writes keys into: GitOps tools must never
+ * delete them when the files are removed or the application is deleted (Argo CD sync options, Flux
+ * kustomize-controller), or the cluster loses its DNS configuration. docs/cdk8s.md says how to take the
+ * forwarding out again.
+ */
+export const NEVER_DELETE = {
+  'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
+  'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+} as const;
+
+/**
  * The internal load balancer in front of the cluster DNS pods (both kube-dns and CoreDNS pods carry
  * `k8s-app: kube-dns`), on 53/UDP and 53/TCP (TCP only where the strategy says so), admitting the
  * peers only. One Service, or two sharing the address where the cloud cannot mix protocols on an
@@ -92,7 +103,7 @@ export function renderDnsForwarding(cluster: ClusterPlan): KubeObject[] {
   return [{
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { name, namespace: DNS_NAMESPACE, labels: DNS_LABELS },
+    metadata: { name, namespace: DNS_NAMESPACE, labels: DNS_LABELS, annotations: { ...NEVER_DELETE } },
     data: dnsForwardingData(cluster),
   }];
 }

@@ -8,8 +8,8 @@ import * as path from 'path';
 import { applyFile, cdk8sSynth, objectsOf, provisionSharedCa, synthInto } from './support/gitops';
 import { runPodContainers } from './support/container-runner';
 import { KubeClient, KubeResource, resourcePath } from './support/kube-client';
-import { snapshotManagedDns } from './support/managed-dns';
-import { World } from './support/harness';
+import { DEFAULT_COREFILE, eksUpdateAddon, snapshotManagedDns } from './support/managed-dns';
+import { cloudRules, World, WorldClusterSpec } from './support/harness';
 import { build, topology } from '../../examples/gitops/main';
 import { removeDir, tempDir } from '../e2e/support/processes';
 import { ClusterSpec, MultiRegionCockroachProps } from 'crosscluster/cdk8s';
@@ -25,6 +25,7 @@ const EXTRA: ClusterSpec = {
   nodeCidrs: ['10.40.0.0/20'],
   podCidrs: ['10.44.0.0/14'],
   serviceCidrs: ['10.48.0.0/20'],
+  gke: { version: '1.34.3-gke.1000000', dns: 'kube-dns' },
 };
 
 let world: World;
@@ -64,8 +65,10 @@ async function applyAll(dir: string, clusters: readonly string[]): Promise<void>
   for (const cluster of clusters) {
     for (const file of [`${cluster}.k8s.yaml`, `${cluster}-dns.k8s.yaml`]) {
       if (!fs.existsSync(path.join(dir, file))) continue;
-      // TEMPORARY until the EKS add-on path lands: docs will say to force the DNS file on EKS.
-      const result = await applyFile(world.clusters, cluster, path.join(dir, file), file.endsWith('-dns.k8s.yaml') ? ['--force-conflicts'] : []);
+      // docs/cloud-profiles.md: on EKS with the CoreDNS add-on the DNS file takes the Corefile from the
+      // add-on's field manager, so it is applied with --force-conflicts under its own field manager.
+      const eks = WORLD.find((w) => w.name === cluster)?.dns === 'eks-coredns' && file.endsWith('-dns.k8s.yaml');
+      const result = await applyFile(world.clusters, cluster, path.join(dir, file), eks ? ['--force-conflicts', '--field-manager=crosscluster'] : []);
       if (result.code !== 0) throw new Error(`kubectl apply --server-side -f ${file} failed in ${cluster}:\n${result.stderr}`);
     }
   }
@@ -86,17 +89,50 @@ async function podsOf(cluster: string, namespace: string): Promise<KubeResource[
     .filter((p) => p.metadata.ownerReferences?.[0]?.kind === 'StatefulSet');
 }
 
+/**
+ * What each cloud really is (the facts its stand-in controller enforces), stated here from the
+ * example's infrastructure rather than read from the library: GKE versions and subnets, the reserved
+ * shared address of us-east1's DNS load balancers, the EKS VPC and its subnets.
+ */
+const WORLD: readonly WorldClusterSpec[] = [
+  {
+    name: 'us-east1', region: 'us-east1', zones: ['us-east1-b', 'us-east1-c', 'us-east1-d'], serviceCidr: '10.16.0.0/20', podCidr: '10.12.0.0/14',
+    dns: 'gke-kube-dns', loadBalancerPool: '10.10.14.',
+    admit: cloudRules({
+      cloud: 'gcp', version: '1.35.1-gke.1396000', subsetting: false, subnetCidr: '10.10.0.0/20',
+      reservedAddresses: { 'crdb-dns-us-east1': { address: '10.10.15.250', purpose: 'SHARED_LOADBALANCER_VIP' } },
+    }),
+  },
+  {
+    name: 'us-west1', region: 'us-west1', zones: ['us-west1-a', 'us-west1-b', 'us-west1-c'], serviceCidr: '10.28.0.0/20', podCidr: '10.24.0.0/14',
+    dns: 'gke-kube-dns', loadBalancerPool: '10.20.14.',
+    admit: cloudRules({ cloud: 'gcp', version: '1.36.2-gke.1498000', subsetting: true, subnetCidr: '10.20.0.0/20' }),
+  },
+  {
+    name: 'eu-west-1', region: 'eu-west-1', zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], serviceCidr: '172.20.0.0/16', podCidr: '100.64.0.0/16',
+    dns: 'eks-coredns', loadBalancerPool: '10.30.14.',
+    admit: cloudRules({
+      cloud: 'aws', vpcCidrs: ['10.30.0.0/16', '100.64.0.0/16'],
+      subnets: [
+        { id: 'subnet-0a1b2c3d4e5f60001', zone: 'eu-west-1a', cidr: '10.30.0.0/20' },
+        { id: 'subnet-0a1b2c3d4e5f60002', zone: 'eu-west-1b', cidr: '10.30.16.0/20' },
+        { id: 'subnet-0a1b2c3d4e5f60003', zone: 'eu-west-1c', cidr: '10.30.32.0/20' },
+      ],
+    }),
+  },
+  {
+    name: EXTRA.name, region: EXTRA.region, zones: [...EXTRA.zones!], serviceCidr: EXTRA.serviceCidrs![0], podCidr: EXTRA.podCidrs![0],
+    dns: 'gke-kube-dns', loadBalancerPool: '10.40.14.',
+    admit: cloudRules({
+      cloud: 'gcp', version: '1.34.3-gke.1000000', subsetting: false, subnetCidr: '10.40.0.0/20',
+      reservedAddresses: { 'crdb-dns-ap-south1': { address: '10.40.15.250', purpose: 'SHARED_LOADBALANCER_VIP' } },
+    }),
+  },
+];
+
 beforeAll(async () => {
   work = tempDir('gitops');
-  world = await World.start([...topology.clusters, EXTRA].map((c, i) => ({
-    name: c.name,
-    region: c.region,
-    zones: c.zones ?? ['a'],
-    serviceCidr: c.serviceCidrs![0],
-    podCidr: c.podCidrs![0],
-    dns: c.cloud === 'aws' ? 'eks-coredns' as const : 'gke-kube-dns' as const,
-    loadBalancerPool: `10.${200 + i}.0.`,
-  })), { suite: 1 });
+  world = await World.start(WORLD, { suite: 1 });
   for (const c of world.clusters.clusters) original[c.name] = await snapshotManagedDns(c.client);
 });
 
@@ -200,6 +236,23 @@ describe('the gitops example, applied as docs/cdk8s.md says', () => {
     }
   });
 
+  test('EKS: the forced apply and the add-on configuration agree; an add-on update without it undoes the forwarding (as the docs warn)', async () => {
+    const { client } = world.clusters.cluster('eu-west-1');
+    const coredns = () => client.get(resourcePath('v1', 'configmaps', 'kube-system', 'coredns'));
+    const configuration = fs.readFileSync(path.join(work, 'dist', 'eu-west-1-coredns-addon.json'), 'utf8');
+    const applied = (await coredns()).data.Corefile;
+    expect(JSON.parse(configuration).corefile).toBe(applied);
+    expect(applied).toContain('us-east1.svc.cluster.local:53');
+    // `aws eks update-addon --configuration-values file://dist/eu-west-1-coredns-addon.json`: nothing changes.
+    await eksUpdateAddon(client, configuration);
+    expect((await coredns()).data.Corefile).toBe(applied);
+    // An add-on update without the configuration puts the add-on's own Corefile back.
+    await eksUpdateAddon(client, '{}');
+    expect((await coredns()).data.Corefile).toBe(DEFAULT_COREFILE);
+    await eksUpdateAddon(client, configuration);
+    expect((await coredns()).data.Corefile).toBe(applied);
+  });
+
   test('scale-up 3 -> 5 and a new cluster: existing pods keep their UIDs and revision, no template changes', async () => {
     const pods = new Map<string, [string, string][]>();
     const templates = new Map<string, string>();
@@ -230,16 +283,30 @@ describe('the gitops example, applied as docs/cdk8s.md says', () => {
     }
   });
 
-  test('teardown: deleting the files leaves every cluster as before, managed DNS included', async () => {
+  test('teardown as docs/cdk8s.md says: every cluster as before, its managed DNS included', async () => {
     const dir = path.join(work, 'dist-grown');
     for (const name of [...names, EXTRA.name]) {
-      for (const file of [`${name}-dns.k8s.yaml`, `${name}.k8s.yaml`]) {
-        const result = await world.clusters.kubectl(name, ['delete', '--wait=true', '--timeout=120s', '-f', path.join(dir, file)], { timeoutMs: 150_000 });
-        expect([file, result.code, result.stderr]).toEqual([file, 0, '']);
+      const deleted = await world.clusters.kubectl(name, ['delete', '--wait=true', '--timeout=120s', '-f', path.join(dir, `${name}.k8s.yaml`)], { timeoutMs: 150_000 });
+      expect([name, deleted.code, deleted.stderr]).toEqual([name, 0, '']);
+      const services = await world.clusters.kubectl(name, ['-n', 'kube-system', 'delete', 'service', '-l', 'app.kubernetes.io/managed-by=crosscluster,app.kubernetes.io/component=dns-chain']);
+      expect([name, services.code, services.stderr]).toEqual([name, 0, '']);
+      if (WORLD.find((w) => w.name === name)!.dns === 'eks-coredns') {
+        await eksUpdateAddon(world.clusters.cluster(name).client, '{}');
+      } else {
+        const identity = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: kube-dns, namespace: kube-system }\n';
+        const dropped = await world.clusters.kubectl(name, ['apply', '--server-side', '-f', '-'], { input: identity });
+        expect([name, dropped.code, dropped.stderr]).toEqual([name, 0, '']);
       }
     }
     for (const c of world.clusters.clusters) {
       expect(await snapshotManagedDns(c.client)).toEqual(original[c.name]);
+      // Nothing of the library is left: no namespace, no cluster-scoped object, no Service in kube-system.
+      const leftovers = [
+        ...(await c.client.list('/apis/rbac.authorization.k8s.io/v1/clusterroles', 'labelSelector=app.kubernetes.io%2Fmanaged-by%3Dcrosscluster')),
+        ...(await c.client.list('/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies')),
+        ...(await c.client.list('/api/v1/namespaces')).filter((n) => n.metadata.labels?.['app.kubernetes.io/managed-by'] === 'crosscluster'),
+      ].map((o) => `${c.name}: ${o.kind ?? ''} ${o.metadata.name}`);
+      expect(leftovers).toEqual([]);
     }
   });
 });

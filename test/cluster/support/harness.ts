@@ -3,6 +3,7 @@
 import { CockroachModel } from './cockroach-model';
 import { KubeResource } from './kube-client';
 import { AdmitLoadBalancer, requestedIp, StandInLoadBalancerController } from './load-balancer-controller';
+import { admitLoadBalancer, CloudFacts, ServiceObject } from '../../support/cloud-load-balancer-rules';
 import { AddonManager } from './managed-dns';
 import { installCertManagerCrds, startCertManager } from './cert-manager';
 import { SimulatedClusters, SimulatedClusterSpec } from './simulated-clusters';
@@ -28,6 +29,23 @@ export const acceptAll: AdmitLoadBalancer = (service: KubeResource, allocate) =>
   accepted: true,
   ingress: [{ ip: requestedIp(service) ?? allocate() }],
 });
+
+/**
+ * The cloud's own rules (test/support/cloud-load-balancer-rules.ts, written from the providers' docs,
+ * independent of the library) for a cluster with these facts. A Service that asks for no address
+ * gets a fresh one from the stand-in's pool (the rules would give every such Service the same one).
+ */
+export function cloudRules(facts: CloudFacts): AdmitLoadBalancer {
+  return (service, allocate, { pods, existing }) => {
+    const verdict = admitLoadBalancer({ ...facts, ...(facts.cloud === 'gcp' ? { existing: existing as unknown as ServiceObject[] } : {}) } as CloudFacts,
+      service as unknown as ServiceObject, pods);
+    if (!verdict.accepted) return verdict;
+    const annotations = service.metadata.annotations ?? {};
+    const asked = requestedIp(service) !== undefined || Object.keys(annotations).some((k) =>
+      k === 'networking.gke.io/load-balancer-ip-addresses' || k.endsWith('aws-load-balancer-private-ipv4-addresses') || /azure-load-balancer-ipv[46]$/.test(k));
+    return { accepted: true, ingress: asked ? verdict.ingress : verdict.ingress.map((i) => (i.ip ? { ip: allocate() } : i)) };
+  };
+}
 
 /** The clusters, the load-balancer controller and the CockroachDB model of one suite. */
 export class World {

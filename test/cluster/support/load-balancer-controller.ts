@@ -10,8 +10,21 @@ export type Admission =
   | { readonly accepted: true; readonly ingress: readonly { ip?: string; hostname?: string }[] }
   | { readonly accepted: false; readonly reason: string };
 
-/** Decides a Service: the cloud's rules. `allocate` hands out a fresh address when none is asked for. */
-export type AdmitLoadBalancer = (service: KubeResource, allocate: () => string) => Admission;
+/** A pod a Service selects, as the cloud's controller sees it: its labels and its node's zone. */
+export interface SelectedPod {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly zone: string;
+}
+
+/**
+ * Decides a Service: the cloud's rules. `allocate` hands out a fresh address when none is asked for;
+ * `pods` are the pods the Service selects (with their zones) and `existing` the cluster's other
+ * load-balancer Services.
+ */
+export type AdmitLoadBalancer = (
+  service: KubeResource, allocate: () => string, context: { pods: readonly SelectedPod[]; existing: readonly KubeResource[] },
+) => Admission;
 
 /** One cluster under the controller. */
 export interface ControlledCluster {
@@ -77,6 +90,8 @@ export class StandInLoadBalancerController {
   private async reconcile(cluster: ControlledCluster): Promise<void> {
     const services = (await cluster.client.list('/api/v1/services')).filter((s) => s.spec?.type === 'LoadBalancer');
     const now = Date.now();
+    let pods: KubeResource[] | undefined;
+    const zones = new Map<string, string>();
     for (const service of services) {
       const key = `${cluster.name}/${service.metadata.namespace}/${service.metadata.name}/${service.metadata.uid}`;
       // A changed spec (generation) is decided again, as a real controller resyncs.
@@ -84,7 +99,16 @@ export class StandInLoadBalancerController {
       if (this.decided.get(key) === version) continue;
       if (!this.firstSeen.has(key)) this.firstSeen.set(key, now);
       if (now - this.firstSeen.get(key)! < this.delayMs) continue;
-      const admission = cluster.admit(service, () => this.allocate(cluster));
+      pods ??= await cluster.client.list('/api/v1/pods');
+      if (zones.size === 0) {
+        for (const node of await cluster.client.list('/api/v1/nodes')) zones.set(node.metadata.name, node.metadata.labels?.['topology.kubernetes.io/zone'] ?? '');
+      }
+      const selector: Record<string, string> = service.spec?.selector ?? {};
+      const selected = pods.filter((p) => p.metadata.namespace === service.metadata.namespace && !p.metadata.deletionTimestamp && p.spec?.nodeName &&
+        Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v))
+        .map((p) => ({ name: p.metadata.name, labels: p.metadata.labels ?? {}, zone: zones.get(p.spec.nodeName) ?? '' }));
+      const existing = services.filter((other) => other !== service && (other.status?.loadBalancer?.ingress?.length ?? 0) > 0);
+      const admission = cluster.admit(service, () => this.allocate(cluster), { pods: selected, existing });
       const name = `${service.metadata.namespace}/${service.metadata.name}`;
       const path = resourcePath('v1', 'services', service.metadata.namespace, service.metadata.name);
       if (admission.accepted) {

@@ -206,3 +206,16 @@ export class AddonManager {
     }
   }
 }
+
+/**
+ * `aws eks update-addon --addon-name coredns --configuration-values <json> --resolve-conflicts OVERWRITE`,
+ * as the EKS add-on manager carries it out on the cluster: it server-side applies its Corefile (the
+ * `corefile` of the configuration, or its own default without one) as the field manager `eks`, taking
+ * the field from any other manager.
+ */
+export async function eksUpdateAddon(client: KubeClient, configurationValues: string): Promise<void> {
+  const values = JSON.parse(configurationValues) as { corefile?: string };
+  await client.apply(resourcePath('v1', 'configmaps', NS, 'coredns'), {
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: NS }, data: { Corefile: values.corefile ?? DEFAULT_COREFILE },
+  }, 'eks', true);
+}
