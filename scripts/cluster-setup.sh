@@ -10,7 +10,8 @@
 #   pulumi            the CLI, github.com/pulumi/pulumi/pkg/v3 (wrapper module)
 #   pulumi-resource-kubernetes   github.com/pulumi/pulumi-kubernetes/provider/v4 (embedded schema derived
 #                     from the module's own schema.json, which the module zip lacks in generated form)
-#   cert-manager      controller and CRDs from github.com/cert-manager/cert-manager
+#   cert-manager      our controller main on cert-manager's public packages, and the CRDs, from
+#                     github.com/cert-manager/cert-manager (scripts/build-cert-manager.sh)
 #
 # No pulumi-language-nodejs: programs run as inline Automation API programs.
 # Environment: CROSSCLUSTER_TOOLS_HOME (default ~/.cache/crosscluster-tools), CLUSTER_TOOLS (a subset,
@@ -34,6 +35,17 @@ export GOTOOLCHAIN="${GOTOOLCHAIN:-auto}"
 mkdir -p "$TOOLS_HOME/bin"
 
 command -v go >/dev/null 2>&1 || { echo "cluster-setup: go >= 1.26 is required (https://go.dev/dl/)" >&2; exit 1; }
+
+# The tier's tests also use openssl (the simulated clusters' PKI, the shared CA as the docs make it) and
+# curl (the containers' own scripts run against the API servers): Debian packages.
+missing=()
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+if [ "${#missing[@]}" -gt 0 ]; then
+  as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+fi
 
 wanted() { [[ " $WANTED " == *" $1 "* ]]; }
 stamp() { echo "$TOOLS_HOME/stamps/$1"; }

@@ -3,16 +3,25 @@
 // after a delay: deploy, preview and refresh clean, scale up in place, destroy leaves nothing.
 import * as path from 'path';
 import { KubeResource, resourcePath } from './support/kube-client';
-import { World } from './support/harness';
+import { cloudRules, World } from './support/harness';
 import { changes, PulumiStack } from './support/pulumi-stack';
 import { removeDir, tempDir } from '../e2e/support/processes';
 
 jest.setTimeout(900_000);
 
 const CLUSTERS = {
-  'us-east1': { cloud: 'gcp', region: 'us-east1', nodes: 3, zones: ['us-east1-b', 'us-east1-c', 'us-east1-d'], serviceCidrs: ['10.16.0.0/20'], podCidrs: ['10.12.0.0/14'] },
-  'us-west1': { cloud: 'gcp', region: 'us-west1', nodes: 3, zones: ['us-west1-a', 'us-west1-b', 'us-west1-c'], serviceCidrs: ['10.28.0.0/20'], podCidrs: ['10.24.0.0/14'] },
-  'europe-west1': { cloud: 'gcp', region: 'europe-west1', nodes: 3, zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'], serviceCidrs: ['10.38.0.0/20'], podCidrs: ['10.32.0.0/14'] },
+  'us-east1': {
+    cloud: 'gcp', region: 'us-east1', nodes: 3, zones: ['us-east1-b', 'us-east1-c', 'us-east1-d'],
+    nodeCidrs: ['10.10.0.0/20'], serviceCidrs: ['10.16.0.0/20'], podCidrs: ['10.12.0.0/14'], gke: { version: '1.35.1-gke.1396000' },
+  },
+  'us-west1': {
+    cloud: 'gcp', region: 'us-west1', nodes: 3, zones: ['us-west1-a', 'us-west1-b', 'us-west1-c'],
+    nodeCidrs: ['10.20.0.0/20'], serviceCidrs: ['10.28.0.0/20'], podCidrs: ['10.24.0.0/14'], gke: { version: '1.35.1-gke.1396000' },
+  },
+  'europe-west1': {
+    cloud: 'gcp', region: 'europe-west1', nodes: 3, zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'],
+    nodeCidrs: ['10.30.0.0/20'], serviceCidrs: ['10.38.0.0/20'], podCidrs: ['10.32.0.0/14'], gke: { version: '1.35.1-gke.1396000' },
+  },
 } as const;
 
 let world: World;
@@ -36,7 +45,9 @@ beforeAll(async () => {
   work = tempDir('pulumi-per-pod');
   world = await World.start(Object.entries(CLUSTERS).map(([name, c], i) => ({
     name, region: c.region, zones: c.zones, serviceCidr: c.serviceCidrs[0], podCidr: c.podCidrs[0],
-    dns: 'gke-kube-dns' as const, loadBalancerPool: `10.${10 * (i + 1)}.200.`,
+    dns: 'gke-kube-dns' as const, loadBalancerPool: `10.${10 * (i + 1)}.14.`,
+    // What GKE is: its controller's rules for internal load balancers in the cluster's node subnet.
+    admit: cloudRules({ cloud: 'gcp', version: '1.35.1-gke.1396000', subsetting: false, subnetCidr: c.nodeCidrs[0] }),
   })), { suite: 2, loadBalancerDelayMs: 3_000 });
   stack = new PulumiStack(path.join(work, 'stack'), path.join(__dirname, 'programs', 'multi-region.ts'));
 });
@@ -52,6 +63,7 @@ describe('pulumi up: per-pod load balancers on three simulated GKE clusters', ()
     expect(up.error).toBeUndefined();
     expect(up.ok).toBe(true);
     const assigned = world.loadBalancers.records.filter((r) => r.outcome === 'assigned');
+    expect(world.loadBalancers.refusals()).toEqual([]);
     expect(assigned).toHaveLength(9);
     const advertise = up.outputs!.advertiseAddresses.value as Record<string, string[]>;
     for (const [name] of Object.entries(CLUSTERS)) {
