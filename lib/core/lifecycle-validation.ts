@@ -6,6 +6,7 @@ import { minimumNodesFor, parseCockroachVersion, remainingNodes, upgradeStepProb
 import { Problem, show } from './problems';
 import { Tls } from './tls';
 import { ClusterSpec } from './topology';
+import { isList } from './validation/read';
 
 type Add = (path: string, message: string) => void;
 
@@ -44,7 +45,7 @@ function checkOptions(input: TopologyInput, add: Add): void {
     if (input[field] !== undefined && typeof input[field] !== 'boolean') add(field, `${show(input[field])} must be true or false`);
   }
   if (input.databases !== undefined) {
-    if (!Array.isArray(input.databases) || input.databases.length === 0) {
+    if (!isList(input.databases) || input.databases.length === 0) {
       add('databases', `expected a non-empty list of database names, got ${show(input.databases)}`);
     } else {
       input.databases.forEach((db, i) => {
@@ -86,7 +87,7 @@ function checkOptions(input: TopologyInput, add: Add): void {
   if (input.logConfig !== undefined && (typeof input.logConfig !== 'string' || input.logConfig.trim().length === 0)) {
     add('logConfig', `${show(input.logConfig)} must be CockroachDB's log configuration as YAML text`);
   }
-  if (Array.isArray(input.extraStartFlags)) {
+  if (isList(input.extraStartFlags)) {
     input.extraStartFlags.forEach((flag, i) => {
       const owner = typeof flag === 'string' ? LIFECYCLE_FLAGS[flag.split('=')[0]] : undefined;
       if (owner) add(`extraStartFlags[${i}]`, `${show(flag.split('=')[0])} is set by the typed option '${owner}'; use it instead`);

@@ -1,15 +1,18 @@
+import { canonicalIp } from './cidr';
 import { findCloudProblems } from './cloud/validation';
 import { Engine, TopologyInput } from './input';
 import { findLifecycleProblems } from './lifecycle-validation';
+import { DnsChainOptions, Networking, PerPodLoadBalancersOptions, PodAddress } from './networking';
 import { Problem, throwIfProblems } from './problems';
-import { canonicalTopology } from './validation/canonical';
+import { canonicalTls, canonicalTopology } from './validation/canonical';
 import { checkClusters } from './validation/clusters';
 import { checkCockroachOptions } from './validation/cockroach-options';
 import { CheckContext, TopologyChecker } from './validation/context';
 import { checkDnsDomains } from './validation/dns-domains';
 import { isDnsLabel } from './validation/kubernetes-values';
 import { checkNetworking } from './validation/networking';
-import { ResolvedAddressInput, readSnapshot } from './validation/snapshot';
+import { isList, toLookup } from './validation/read';
+import { NetworkingSnapshot, ResolvedAddressInput, readSnapshot } from './validation/snapshot';
 import { checkTls } from './validation/tls';
 
 export { isDnsLabel, isDnsName } from './validation/kubernetes-values';
@@ -27,23 +30,50 @@ const CHECKERS: readonly TopologyChecker[] = [
   // Day 2: upgrades, scale-down, region removal and the production options.
   propsChecker(findLifecycleProblems),
   // What each cloud's load-balancer and DNS controllers accept (lib/core/cloud).
-  (context) => {
-    const input = { ...context.snapshot.props, clusters: context.snapshot.clusters.filter((c) => c !== undefined) } as unknown as TopologyInput;
-    for (const problem of findCloudProblems(input, context.engine)) context.report(problem.path, problem.message);
-  },
+  propsChecker(findCloudProblems),
 ];
 
 /**
- * Adapts a check written against the props (`(input) => Problem[]`, like the day-2 checks) to a
- * checker: it receives a plain copy of the props (fields read once, clusters that are objects),
- * never the user's objects, so it cannot be fooled by a getter or crash on a proxy.
+ * Adapts a check written against the props (`(input, engine) => Problem[]`, like the day-2 and
+ * cloud checks) to a checker: it receives a plain copy of the props (fields read once; a cluster
+ * that is not an object is null, so the others keep their index), with the networking and TLS
+ * strategies rebuilt from what was read, never the user's objects, so it cannot be fooled by a
+ * getter or crash on a proxy. IPs are in their one spelling where they parse (`::ffff:10.2.0.53`
+ * is the IPv4 address `10.2.0.53`), as the plan will have them.
  * @internal
  */
-export function propsChecker(check: (input: TopologyInput) => readonly Problem[]): TopologyChecker {
+export function propsChecker(check: (input: TopologyInput, engine?: Engine) => readonly Problem[]): TopologyChecker {
   return (context) => {
-    const input = { ...context.snapshot.props, clusters: context.snapshot.clusters.filter((c) => c !== undefined) } as unknown as TopologyInput;
-    for (const problem of check(input)) context.report(problem.path, problem.message);
+    const { snapshot } = context;
+    const input = {
+      ...snapshot.props,
+      clusters: snapshot.clusters.map((c) => c ?? null),
+      networking: snapshot.networking && readNetworking(snapshot.networking),
+      tls: snapshot.tls && canonicalTls(snapshot),
+    } as unknown as TopologyInput;
+    for (const problem of check(input, context.engine)) context.report(problem.path, problem.message);
   };
+}
+
+/**
+ * The strategy as read: the address maps as null-prototype records (undefined when unreadable) with
+ * canonical IPs; lists copied; a value of another shape null (each reported by checkNetworking).
+ */
+function readNetworking(networking: NetworkingSnapshot): Networking {
+  const ip = (value: unknown) => (value !== null && typeof value === 'object' ? null : canonicalIp(value) ?? value);
+  const options: Record<string, unknown> = { ...networking.options };
+  for (const key of ['tcpOnlyClusters', 'sourceRanges']) {
+    if (options[key] !== undefined) options[key] = isList(options[key]) ? [...options[key] as unknown[]] : null;
+  }
+  if (networking.kind === 'dnsChain') {
+    options.dnsAddresses = networking.dnsAddresses && toLookup([...networking.dnsAddresses].map(([cluster, value]) =>
+      [cluster, isList(value) ? value.map(ip) : ip(value)] as const));
+  } else {
+    options.addresses = networking.addresses && toLookup([...networking.addresses].map(([cluster, list]) => [cluster, isList(list)
+      ? list.map((entry) => (entry !== null && typeof entry === 'object' ? { ...entry, address: ip((entry as PodAddress).address) } : ip(entry)))
+      : null] as const));
+  }
+  return networking.kind === 'dnsChain' ? Networking.dnsChain(options as DnsChainOptions) : Networking.perPodLoadBalancers(options as PerPodLoadBalancersOptions);
 }
 
 /**

@@ -66,7 +66,7 @@ describe('DNS forwarding loops and self-capture', () => {
   test.each(['127.0.0.1', '0.0.0.0', '255.255.255.255'])('%s is refused as a per-pod load-balancer address', (ip) => {
     const input = {
       ...validTopology(),
-      networking: Networking.perPodLoadBalancers({ addresses: { east: [ip, '10.20.0.2', '10.20.0.3'], west: ['10.21.0.1', '10.21.0.2', '10.21.0.3'] } }),
+      networking: Networking.perPodLoadBalancers({ addresses: { east: [ip, '10.20.0.2', '10.20.0.3'], west: ['10.10.1.1', '10.10.1.2', '10.10.1.3'] } }),
     };
     expect(paths(input)).toEqual(['networking.addresses.east[0]']);
   });
@@ -82,7 +82,9 @@ describe('DNS forwarding loops and self-capture', () => {
   test('addresses are rendered in their one spelling, and a trailing dot or upper case never reaches the Corefile or the SANs', () => {
     const input = withClusters((c) => {
       c[0] = { ...c[0], dns: 'coredns', clusterDomain: 'Cluster.Local.' };
-      c[1] = { ...c[1], cloud: 'azure', dns: 'kube-dns', clusterDomain: 'EAST.example.' };
+      // A GKE cluster on kube-dns (an internal AWS NLB takes IPv4 only; AKS runs CoreDNS only).
+      c[1] = { ...c[1], cloud: 'gcp', dns: 'kube-dns', clusterDomain: 'EAST.example.' };
+      delete c[1].eks;
     }, { networking: dnsChain({ east: '::ffff:10.2.0.53', west: 'FD00:0:0::53' }) });
     const { plan, rendered } = render(input);
     expect(plan.clusters.map((c) => c.clusterDomain)).toEqual(['cluster.local', 'east.example']);
@@ -119,7 +121,7 @@ describe('system objects are never taken over', () => {
     const { rendered } = render(validTopology());
     for (const o of rendered.flatMap(allObjects)) {
       if (o.kind === 'Namespace') expect(o.metadata.name).not.toMatch(/^(kube-|default$)/);
-      if (o.metadata.namespace === 'kube-system') expect(['kube-dns-lb', 'kube-dns', 'coredns']).toContain(o.metadata.name);
+      if (o.metadata.namespace === 'kube-system') expect(['kube-dns-lb', 'kube-dns-lb-udp', 'kube-dns-lb-tcp', 'kube-dns', 'coredns', 'coredns-custom']).toContain(o.metadata.name);
     }
   });
 });
@@ -134,6 +136,11 @@ describe('user-keyed maps', () => {
     expect(corefile).not.toMatch(/function|native code/);
     expect(corefile).toContain('constructor.svc.cluster.local');
     expect((rendered[1].dns.find((o) => o.kind === 'ConfigMap') as any).data.Corefile).toContain('forward . 10.2.0.53');
+  });
+
+  test("the cloud checks read own keys too: a GKE cluster named 'constructor' without a DNS address is told to give one", () => {
+    const input = withClusters((c) => { c[0] = { ...c[0], name: 'constructor' }; }, { networking: dnsChain({ west: '10.10.0.53' }) });
+    expect(problems(input, 'pulumi')).toEqual([{ path: 'networking.dnsAddresses.constructor', message: expect.stringContaining('SHARED_LOADBALANCER_VIP') }]);
   });
 
   test('inherited properties of an address map are never read as addresses', () => {
@@ -233,6 +240,14 @@ describe('values that broke at apply or at run time', () => {
     expect(sts.spec.template.spec.initContainers[0].image).toBe(`curlimages/curl@${digest}`);
   });
 
+  test('an IPv4-mapped address is checked as the IPv4 address it is, and pins the NLB in that spelling', () => {
+    const input = { ...validTopology(), networking: dnsChain({ east: '10.2.0.53', west: '::ffff:10.10.0.53' }) };
+    expect(problems(input)).toEqual([]);
+    const { rendered } = render(input);
+    const nlb = rendered[1].dns.find((o) => o.kind === 'Service') as any;
+    expect(nlb.metadata.annotations['service.beta.kubernetes.io/aws-load-balancer-private-ipv4-addresses']).toBe('10.10.0.53');
+  });
+
   test('IPv6 where the AWS annotation is IPv4-only is refused', () => {
     const input = { ...validTopology(), networking: dnsChain({ east: '10.2.0.53', west: 'fd00:10::53' }) };
     expect(problems(input)).toEqual([{ path: 'networking.dnsAddresses.west', message: expect.stringContaining('IPv4 only') }]);
@@ -240,7 +255,7 @@ describe('values that broke at apply or at run time', () => {
 
   test('annotation values that are lists refuse commas and newlines', () => {
     const entry = (extra: object) => ({ address: '10.20.0.1', ...extra });
-    const addresses = (first: object) => ({ east: [first, '10.20.0.2', '10.20.0.3'], west: ['10.21.0.1', '10.21.0.2', '10.21.0.3'] });
+    const addresses = (first: object) => ({ east: [first, '10.20.0.2', '10.20.0.3'], west: ['10.10.1.1', '10.10.1.2', '10.10.1.3'] });
     for (const [handle, value] of [['awsSubnet', 'subnet-a,subnet-b'], ['awsSubnet', 'subnet-a\nx: y'], ['gcpAddressName', 'a,b']]) {
       const input = { ...validTopology(), networking: Networking.perPodLoadBalancers({ addresses: addresses(entry({ [handle]: value })) as any }) };
       expect(paths(input)).toEqual([`networking.addresses.east[0].${handle}`]);

@@ -42,8 +42,10 @@ test.each(COMPONENTS)('%s: arguments of the wrong shape give a TopologyError and
 test("DnsChain: a cluster named 'constructor' without a given address reads it from its Service, never from Object.prototype", async () => {
   const { DnsChain } = await import('../../lib/pulumi');
   const k8s = await import('@pulumi/kubernetes');
+  // GKE with mixed-protocol internal load balancers: one DNS Service, whose address is read from its status.
+  const gke = { version: '1.36.2-gke.1498000', subsetting: true };
   const clusters = withNetworks(['constructor', 'tostring'].map((name) => ({
-    name, cloud: 'gcp' as const, region: 'us-east1', nodes: 3, provider: new k8s.Provider(`p-${name}`, { kubeconfig: 'x' }),
+    name, cloud: 'gcp' as const, region: 'us-east1', nodes: 3, gke, provider: new k8s.Provider(`p-${name}`, { kubeconfig: 'x' }),
   })));
   const chain = new DnsChain('ctor', { clusters, dnsAddresses: { tostring: '10.60.0.53' } });
   const addresses = await valueOf(chain.dnsAddresses);

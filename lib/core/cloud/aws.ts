@@ -90,12 +90,15 @@ export function awsLoadBalancer(profile: EksProfile | undefined, request: LoadBa
 
 /**
  * Problems of pinning an NLB to private IPs: exactly one per subnet, in subnet (AZ-name) order,
- * each inside its subnet, none twice.
+ * each an IPv4 address inside its subnet. `given` is one address (reported at `path`) or a list
+ * (each reported at `path[i]`).
  */
 export function findAwsAddressProblems(
-  profile: EksProfile | undefined, addresses: readonly unknown[], path: string, profilePath: string,
+  profile: EksProfile | undefined, given: unknown, path: string, profilePath: string,
   add: (path: string, message: string) => void,
 ): void {
+  const addresses: readonly unknown[] = Array.isArray(given) ? given : [given];
+  const at = (i: number) => (Array.isArray(given) ? `${path}[${i}]` : path);
   const subnets = eksSubnetsInOrder(profile);
   if (subnets.length === 0) {
     add(`${profilePath}.subnets`, 'the subnets per AZ are required to pin an NLB to private IPs (the AWS Load Balancer Controller needs one IP per subnet)');
@@ -108,10 +111,12 @@ export function findAwsAddressProblems(
   addresses.forEach((address, i) => {
     const subnet = subnets[i];
     const cidr = parseCidr(subnet.cidr);
-    if (typeof address !== 'string' || !isIpAddress(address) || address.includes(':')) {
-      add(`${path}[${i}]`, `${show(address)} is not an IPv4 address (the NLB's private address in ${subnet.zone})`);
+    if (typeof address === 'string' && isIpAddress(address) && address.includes(':')) {
+      add(at(i), `${show(address)} is IPv6, but an internal NLB is pinned with ${AWS_ANNOTATIONS.privateIpv4Addresses}, which takes IPv4 only (the NLB's private address in ${subnet.zone})`);
+    } else if (typeof address !== 'string' || !isIpAddress(address)) {
+      add(at(i), `${show(address)} is not an IPv4 address (the NLB's private address in ${subnet.zone})`);
     } else if (typeof cidr !== 'string' && !cidrContains(cidr, parseCidr(`${address}/32`) as ParsedCidr)) {
-      add(`${path}[${i}]`, `${show(address)} is not inside subnet ${show(subnet.id)} (${subnet.cidr}) of ${subnet.zone}; give the IPs in AZ order (${subnets.map((s) => s.zone).join(', ')}), each inside its subnet`);
+      add(at(i), `${show(address)} is not inside subnet ${show(subnet.id)} (${subnet.cidr}) of ${subnet.zone}; give the IPs in AZ order (${subnets.map((s) => s.zone).join(', ')}), each inside its subnet`);
     }
   });
 }

@@ -12,6 +12,7 @@ import { Networking, PodAddress } from '../networking';
 import { Problem, show } from '../problems';
 import { Tls } from '../tls';
 import { Cloud, ClusterSpec } from '../topology';
+import { isList, ownValue } from '../validation/read';
 
 type Add = (path: string, message: string) => void;
 
@@ -66,7 +67,7 @@ export function findCloudProblems(input: TopologyInput, engine?: Engine): Proble
     clusters.forEach((cluster, i) => {
       if (!isCluster(cluster)) return;
       for (const field of ['podCidrs', 'nodeCidrs'] as const) {
-        if (!Array.isArray(cluster[field]) || cluster[field]!.length === 0) {
+        if (!isList(cluster[field]) || cluster[field]!.length === 0) {
           add(`clusters[${i}].${field}`, `is required: ${why} admit each cluster by its pod and node CIDRs (give them, or set ${escape})`);
         }
       }
@@ -76,7 +77,7 @@ export function findCloudProblems(input: TopologyInput, engine?: Engine): Proble
 }
 
 function checkProfile(cluster: ClusterSpec, at: string, add: Add): void {
-  const own = PROFILE_OF_CLOUD[cluster.cloud];
+  const own = typeof cluster.cloud === 'string' ? ownValue(PROFILE_OF_CLOUD, cluster.cloud) : undefined;
   for (const key of PROFILES) {
     const value = cluster[key];
     if (value === undefined) continue;
@@ -95,7 +96,7 @@ function checkProfile(cluster: ClusterSpec, at: string, add: Add): void {
   if (cluster.cloud === 'gcp' && cluster.gke && typeof cluster.gke === 'object' && cluster.gke.dns === 'cloud-dns' && cluster.dns !== undefined) {
     add(`${at}.dns`, `${show(cluster.dns)} contradicts gke.dns 'cloud-dns', which runs no DNS pods: remove 'dns'`);
   }
-  if (cluster.cloud === 'aws' && cluster.eks && Array.isArray(cluster.zones)) {
+  if (cluster.cloud === 'aws' && cluster.eks && isList(cluster.zones)) {
     const subnets = new Set(eksSubnetsInOrder(cluster.eks).map((s) => s.zone));
     if (subnets.size > 0) {
       cluster.zones.forEach((zone, j) => {
@@ -138,7 +139,8 @@ function checkDnsChain(input: TopologyInput, clusters: readonly ClusterSpec[], e
     if (!profile.dnsPods) {
       // Peers forward to the given inbound-policy addresses; the checks below do not apply.
     } else if (cluster.cloud === 'aws') {
-      if (given !== undefined) findAwsAddressProblems(cluster.eks, list, path, `${at}.eks`, add);
+      // An empty list and entries that are not IPs are refused by the general checks (lib/core/validation/networking.ts).
+      if (given !== undefined && list.length > 0 && list.every((ip) => typeof ip === 'string' && isIpAddress(ip))) findAwsAddressProblems(cluster.eks, given, path, `${at}.eks`, add);
       else if (engine !== undefined && eksSubnetsInOrder(cluster.eks).length === 0) add(`${at}.eks.subnets`, 'are required: the DNS NLB spans every subnet, with one private IP each that the other clusters forward to');
     } else if (list.length > 1) {
       add(path, `${list.length} addresses: a DNS load balancer on ${show(cluster.cloud)} has one address (only an AWS NLB has one per subnet)`);
@@ -149,12 +151,6 @@ function checkDnsChain(input: TopologyInput, clusters: readonly ClusterSpec[], e
       add(`${at}.generic.privateLoadBalancers`, 'the DNS load balancer must be internal, and the library cannot make a load balancer internal on a generic cluster: set it to true if your implementation hands out private addresses only (e.g. MetalLB on a private pool), or use a cloud profile');
     }
   });
-  for (const [cluster, value] of Object.entries(addresses)) {
-    if (!Array.isArray(value)) continue;
-    value.forEach((ip, j) => {
-      if (typeof ip !== 'string' || !isIpAddress(ip)) add(`networking.dnsAddresses.${cluster}[${j}]`, `${show(ip)} is not an IP address`);
-    });
-  }
 }
 
 function checkPerPodLoadBalancers(input: TopologyInput, clusters: readonly ClusterSpec[], engine: Engine | undefined, add: Add): void {
@@ -178,7 +174,7 @@ function checkPerPodLoadBalancers(input: TopologyInput, clusters: readonly Clust
     list.forEach((entry: unknown, j: number) => {
       if (entry === null || typeof entry !== 'object') {
         if (cluster.cloud === 'aws' && internal && typeof entry === 'string' && isIpAddress(entry)) {
-          findAwsAddressProblems(cluster.eks, [entry], `networking.addresses.${cluster.name}[${j}]`, `${at}.eks`, add);
+          findAwsAddressProblems(cluster.eks, entry, `networking.addresses.${cluster.name}[${j}]`, `${at}.eks`, add);
         }
         return;
       }
@@ -199,7 +195,7 @@ function checkPodAddress(cluster: ClusterSpec, pod: PodAddress, internal: boolea
   }
   const subnets = eksSubnetsInOrder(cluster.eks);
   if (internal) {
-    const ips = pod.awsPrivateIps ?? (isIpAddress(pod.address) ? [pod.address] : undefined);
+    const ips = pod.awsPrivateIps ?? (isIpAddress(pod.address) ? pod.address : undefined);
     if (pod.awsPrivateIps !== undefined && !Array.isArray(pod.awsPrivateIps)) {
       add(`${path}.awsPrivateIps`, `expected a list of IPs, got ${show(pod.awsPrivateIps)}`);
       return;

@@ -80,7 +80,8 @@ function canonicalAddress(address: string): string {
   return isDnsName(address) ? address.toLowerCase().replace(/\.$/, '') : address;
 }
 
-function canonicalTls(snapshot: TopologySnapshot): Tls {
+/** The TLS strategy as read: our own instance kept, one from another copy of the library rebuilt. @internal */
+export function canonicalTls(snapshot: TopologySnapshot): Tls {
   const tls = snapshot.tls!;
   // Our own instance is kept: its options may hold engine secrets that must not be copied around.
   if (tls.instance) return tls.instance;

@@ -9,11 +9,6 @@ import { show } from '../problems';
 const GCE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** AWS Elastic IP allocation ids. */
 const EIP_ALLOCATION = /^eipalloc-[0-9a-f]{8,17}$/;
-/**
- * AWS subnets as the AWS Load Balancer Controller's `aws-load-balancer-subnets` takes them: ids
- * or Name tags, one per entry of a comma-separated list, so one entry may hold no comma.
- */
-const SUBNET = /^[A-Za-z0-9][A-Za-z0-9._:/@+=-]{0,254}$/;
 
 /** The networking strategy's options: DNS addresses, per-pod addresses and their cloud handles. */
 export function checkNetworking(context: CheckContext): void {
@@ -65,17 +60,11 @@ function addressProblem(ip: ParsedIp, blocks: ReturnType<typeof clusterBlocks>, 
   return undefined;
 }
 
-function cloudOf(context: CheckContext, cluster: string): unknown {
-  const index = context.clusterIndex.get(cluster);
-  return index === undefined ? undefined : context.snapshot.clusters[index]?.cloud;
-}
-
 function checkDnsChain(context: CheckContext): void {
   const { report, clusterIndex, snapshot, engine } = context;
   const networking = snapshot.networking!;
   const addresses = networking.dnsAddresses;
   const blocks = clusterBlocks(context);
-  const internal = networking.options.internal !== false;
   const owners = new Map<string, string>();
   for (const [cluster, value] of addresses ?? []) {
     const clusterPath = keyPath('networking.dnsAddresses', cluster);
@@ -95,9 +84,6 @@ function checkDnsChain(context: CheckContext): void {
       else if (owners.has(parsed.canonical) && owners.get(parsed.canonical) !== cluster) report(path, `${show(ip)} is also the DNS address of ${show(owners.get(parsed.canonical))}: a cluster would forward to itself`);
       else if (owners.has(parsed.canonical)) report(path, `${show(ip)} is listed twice`);
       else owners.set(parsed.canonical, cluster);
-      if (cloudOf(context, cluster) === 'aws' && internal && parsed.family === 6) {
-        report(path, `${show(ip)} is IPv6, but an internal AWS NLB is pinned with aws-load-balancer-private-ipv4-addresses, which takes IPv4 only`);
-      }
     });
   }
   const tcpOnly = readOptionalList(networking.options.tcpOnlyClusters, 'networking.tcpOnlyClusters', report, 'a list of cluster names');
@@ -150,7 +136,6 @@ function checkPerPodAddresses(context: CheckContext): void {
     if (typeof nodes === 'number' && Number.isInteger(nodes) && list.length < nodes) {
       report(path, `${list.length} address${list.length === 1 ? '' : 'es'} for ${nodes} nodes: every pod needs its own load-balancer address`);
     }
-    const cloud = snapshot.clusters[index]!.cloud;
     list.forEach((entry, j) => {
       const at = `${path}[${j}]`;
       const fields: Record<string, unknown> = entry !== null && typeof entry === 'object' ? entry as Record<string, unknown> : { address: entry };
@@ -160,9 +145,6 @@ function checkPerPodAddresses(context: CheckContext): void {
       if (typeof ip !== 'string') {
         const problem = addressProblem(ip, blocks, index);
         if (problem) report(at, problem);
-        if (cloud === 'aws' && internal && ip.family === 6) {
-          report(at, `${show(address)} is IPv6, but an internal AWS NLB is pinned with aws-load-balancer-private-ipv4-addresses, which takes IPv4 only`);
-        }
         key = ip.canonical;
       } else if (isDnsName(address) && !/^[0-9.]+$/.test(address)) {
         key = address.toLowerCase().replace(/\.$/, '');
@@ -176,7 +158,6 @@ function checkPerPodAddresses(context: CheckContext): void {
       else owners.set(key, at);
       checkHandle(context, `${at}.gcpAddressName`, fields.gcpAddressName, GCE_NAME, 'the name of a reserved GCE address (lower-case letters, digits and \'-\', at most 63)');
       checkHandle(context, `${at}.awsEipAllocation`, fields.awsEipAllocation, EIP_ALLOCATION, "an Elastic IP allocation id ('eipalloc-' and 8–17 hex digits)");
-      checkHandle(context, `${at}.awsSubnet`, fields.awsSubnet, SUBNET, 'one subnet id or Name tag (no commas or spaces: the annotation is a comma-separated list)');
       if (fields.awsEipAllocation !== undefined && internal) {
         report(`${at}.awsEipAllocation`, 'Elastic IPs apply to internet-facing NLBs only; set internal: false or give a private IP');
       }
