@@ -89,7 +89,15 @@ const cidr = (second: number) => fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('0.0.0.0/0', '0.0.0.0/1', '8.8.8.0/24', '10.0.0.1/8', '300.0.0.0/8', 'fd00::/300', 'nonsense', '10.0.0.0/08') },
 );
 
-/** One cluster, mostly valid; its CIDRs come from a second octet unique to its index so most topologies are disjoint. */
+/** Mostly one block, sometimes none (the allow-lists and the NetworkPolicy need the pod and node CIDRs). */
+const cidrs = (second: number) => fc.oneof({ weight: 40, arbitrary: cidr(second).map((c) => [c]) }, { weight: 1, arbitrary: fc.constant([]) });
+
+/**
+ * One cluster, mostly valid; its CIDRs come from a second octet unique to its index so most
+ * topologies are disjoint. Its cloud profile is what the cloud needs: on AWS one NLB subnet
+ * (10.192.0.0/10 holds every generated private address) in its zone, on a generic cluster
+ * private load balancers, on AKS CoreDNS.
+ */
 function clusterAt(index: number): fc.Arbitrary<ClusterSpec> {
   return fc.record({
     name: fc.oneof({ weight: 60, arbitrary: label }, { weight: 1, arbitrary: fc.constantFrom('constructor', 'tostring', 'kube-dns', 'Bad_Name', '__proto__') }),
@@ -103,10 +111,19 @@ function clusterAt(index: number): fc.Arbitrary<ClusterSpec> {
     clusterDomain: domain,
     dns: fc.option(fc.constantFrom('kube-dns', 'coredns'), { nil: undefined }),
     zones: fc.option(fc.array(fc.oneof({ weight: 60, arbitrary: label.map((l) => `${l}-a`) }, { weight: 1, arbitrary: fc.constantFrom('a b', 'a,b', '-x', 'x'.repeat(64), '') }), { maxLength: 3 }), { nil: undefined }),
-    podCidrs: fc.array(cidr(index * 4), { minLength: 0, maxLength: 1 }),
+    podCidrs: cidrs(index * 4),
     serviceCidrs: fc.array(cidr(index * 4 + 1), { maxLength: 1 }),
-    nodeCidrs: fc.array(cidr(index * 4 + 2), { maxLength: 1 }),
-  }, { requiredKeys: ['name', 'cloud', 'region', 'nodes'] }) as fc.Arbitrary<ClusterSpec>;
+    nodeCidrs: cidrs(index * 4 + 2),
+  }, { requiredKeys: ['name', 'cloud', 'region', 'nodes', 'podCidrs', 'nodeCidrs'] }).map((c) => {
+    if (c.cloud === 'generic') return { ...c, generic: { privateLoadBalancers: true } };
+    // AKS runs CoreDNS only.
+    if (c.cloud === 'azure' && c.dns === 'kube-dns') return { ...c, dns: 'coredns' };
+    if (c.cloud !== 'aws') return c;
+    // An NLB spans the subnets of the zones its pods run in: one zone, one subnet.
+    const zones = c.zones?.slice(0, 1);
+    const zone = zones?.[0] ?? `${c.region}a`;
+    return { ...c, ...(zones ? { zones } : {}), eks: { subnets: { [zone]: { id: `subnet-0${index}a1b2c3d`, cidr: '10.192.0.0/10' } } } };
+  }) as fc.Arbitrary<ClusterSpec>;
 }
 
 const podAddress = fc.oneof(
@@ -263,7 +280,12 @@ export const hostileCase: fc.Arbitrary<HostileCase> = fc.oneof(
       const names = clusters.map((c) => c.name);
       let next = 0;
       const podCount = (nodes: number) => (Number.isInteger(nodes) && nodes > 0 && nodes < 10 ? nodes : 1);
-      const perPod = names.map((_, i) => Array.from({ length: podCount(clusters[i].nodes) }, () => pods[next++ % pods.length]));
+      // A cloud handle goes to the cloud it is for (`gcpAddressName` on GKE, `aws*` on EKS); its value may still be hostile.
+      const forCloud = (entry: unknown, cloud: string) => (entry !== null && typeof entry === 'object'
+        ? Object.fromEntries(Object.entries(entry).filter(([key]) => key === 'address' || key.startsWith(cloud === 'gcp' ? 'gcp' : cloud)))
+        : entry);
+      const perPod = names.map((_, i) => Array.from({ length: podCount(clusters[i].nodes) },
+        () => forCloud(pods[next++ % pods.length], clusters[i].cloud)));
       const keyed = keyedForm ? keyedBy(names, fc.constant(0)) : fc.constant(undefined);
       return keyed.map((shape) => {
         const asShape = (values: unknown[]) => {
@@ -298,7 +320,13 @@ export function validTopology(): TopologyInput {
     clusters: [
       { name: 'east', cloud: 'gcp', region: 'us-east1', nodes: 3, podCidrs: ['10.0.0.0/16'], serviceCidrs: ['10.1.0.0/16'], nodeCidrs: ['10.2.0.0/16'] },
       {
-        name: 'west', cloud: 'aws', region: 'us-west-2', nodes: 3, podCidrs: ['10.8.0.0/16'], serviceCidrs: ['10.9.0.0/16'], nodeCidrs: ['10.10.0.0/16'],
+        name: 'west',
+        cloud: 'aws',
+        region: 'us-west-2',
+        nodes: 3,
+        podCidrs: ['10.8.0.0/16'],
+        serviceCidrs: ['10.9.0.0/16'],
+        nodeCidrs: ['10.10.0.0/16'],
         // The subnet the NLBs use (the cloud profile): one private IP per subnet.
         eks: { subnets: { 'us-west-2a': { id: 'subnet-0a1b2c3d', cidr: '10.10.0.0/16' } } },
       },

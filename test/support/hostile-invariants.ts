@@ -3,14 +3,21 @@
 import { BlockList, isIP } from 'net';
 import { SECRET_MARKER } from './hostile-arbitraries';
 import { validateKubeObject } from './kube-schema';
-import { allObjects, ClusterManifests, DeploymentPlan, KubeObject } from 'crosscluster';
+import { allObjects, ClusterManifests, ClusterPlan, DeploymentPlan, KubeObject } from 'crosscluster';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-/** The only objects the library may place in kube-system: the DNS chain's own. */
-const KUBE_SYSTEM_OBJECTS = new Set(['v1/Service/kube-dns-lb', 'v1/ConfigMap/kube-dns', 'v1/ConfigMap/coredns']);
+/**
+ * The only objects the library may place in kube-system: the DNS chain's own (its load balancer,
+ * or on GKE before mixed-protocol support one Service per protocol; the DNS ConfigMap it patches,
+ * AKS's coredns-custom).
+ */
+const KUBE_SYSTEM_OBJECTS = new Set([
+  'v1/Service/kube-dns-lb', 'v1/Service/kube-dns-lb-udp', 'v1/Service/kube-dns-lb-tcp',
+  'v1/ConfigMap/kube-dns', 'v1/ConfigMap/coredns', 'v1/ConfigMap/coredns-custom',
+]);
 
 /** apimachinery IsDNS1123Subdomain: at most 253 in all; no per-label limit. */
 function isSubdomain(name: string): boolean {
@@ -57,6 +64,47 @@ function coveredBy(address: string, sans: { dnsNames: readonly string[]; ipAddre
   });
 }
 
+/**
+ * Load balancers are safe by default: each admits an allow-list, never everyone. The DNS load
+ * balancer is one Service, or (GKE without mixed-protocol internal load balancers) a UDP and a TCP
+ * Service that share one address, never both forms.
+ */
+function loadBalancerViolations(cluster: ClusterPlan, objects: readonly KubeObject[]): string[] {
+  const out: string[] = [];
+  const services = objects.filter((o) => o.kind === 'Service') as any[];
+  for (const s of services.filter((x) => x.spec?.type === 'LoadBalancer')) {
+    if (!(s.spec.loadBalancerSourceRanges?.length > 0)) out.push(`${cluster.name}: load balancer ${s.metadata.name} admits everyone`);
+  }
+  const dns = (name: string) => services.find((x) => x.metadata.namespace === 'kube-system' && x.metadata.name === name);
+  const [one, udp, tcp] = [dns('kube-dns-lb'), dns('kube-dns-lb-udp'), dns('kube-dns-lb-tcp')];
+  if (one && (udp || tcp)) out.push(`${cluster.name}: the DNS load balancer is both one Service and one per protocol`);
+  if (Boolean(udp) !== Boolean(tcp)) out.push(`${cluster.name}: a DNS load-balancer Service for one protocol only`);
+  if (udp && tcp) {
+    const protocols = (x: any) => x.spec.ports.map((p: any) => p.protocol).join(',');
+    if (protocols(udp) !== 'UDP' || protocols(tcp) !== 'TCP') out.push(`${cluster.name}: the per-protocol DNS Services carry ${protocols(udp)} and ${protocols(tcp)}`);
+    const address = (x: any) => JSON.stringify([x.spec.loadBalancerIP, x.metadata.annotations?.['networking.gke.io/load-balancer-ip-addresses']]);
+    if (address(udp) !== address(tcp)) out.push(`${cluster.name}: the per-protocol DNS Services do not share one address`);
+  }
+  return out;
+}
+
+/** The database NetworkPolicy: one per cluster, in its namespace, admitting every cluster's pod and node CIDRs on the RPC port. */
+function networkPolicyViolations(plan: DeploymentPlan, cluster: ClusterPlan, objects: readonly KubeObject[]): string[] {
+  const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as any[];
+  if (policies.length !== 1) return [`${cluster.name}: ${policies.length} database NetworkPolicies`];
+  const policy = policies[0];
+  const out: string[] = [];
+  if (policy.metadata.namespace !== cluster.namespace) out.push(`${cluster.name}: the NetworkPolicy is in ${policy.metadata.namespace}`);
+  const rpc = (policy.spec.ingress ?? []).filter((rule: any) => (rule.ports ?? []).some((p: any) => p.port === plan.rpcPort));
+  const admitted = new Set(rpc.flatMap((rule: any) => (rule.from ?? []).map((peer: any) => peer.ipBlock?.cidr)).filter(Boolean));
+  for (const peer of plan.clusters) {
+    for (const cidr of [...peer.podCidrs, ...peer.nodeCidrs]) {
+      if (!admitted.has(cidr)) out.push(`${cluster.name}: the NetworkPolicy does not admit ${peer.name}'s ${cidr} on port ${plan.rpcPort}`);
+    }
+  }
+  return out;
+}
+
 /** Every violation of the invariants by one accepted topology's plan and output; empty when all hold. */
 export function invariantViolations(plan: DeploymentPlan, rendered: readonly ClusterManifests[]): string[] {
   const out: string[] = [];
@@ -98,10 +146,12 @@ export function invariantViolations(plan: DeploymentPlan, rendered: readonly Clu
       if (own === forwarded || own.endsWith(`.${forwarded}`) || cluster.serviceDomain === forwarded || cluster.serviceDomain.endsWith(`.${forwarded}`)) out.push(`${cluster.name} forwards its own names (${f.domain})`);
       for (const server of f.servers) {
         if (isIP(server) === 0) out.push(`${cluster.name} forwards ${f.domain} to ${server}, not an IP`);
-        if (cluster.dnsAddress !== undefined && sameIp(server, cluster.dnsAddress)) out.push(`${cluster.name} forwards ${f.domain} to its own DNS address ${server}`);
+        if (cluster.dnsAddresses.some((address) => sameIp(server, address))) out.push(`${cluster.name} forwards ${f.domain} to its own DNS address ${server}`);
         if (/^127\.|^0\.|^::1?$|^255\./.test(server)) out.push(`${cluster.name} forwards to ${server}`);
       }
     }
+    out.push(...loadBalancerViolations(cluster, objects));
+    if (plan.networkPolicy?.enabled !== false) out.push(...networkPolicyViolations(plan, cluster, objects));
     if (cluster.clusterDomain.endsWith('.') || cluster.clusterDomain !== cluster.clusterDomain.toLowerCase()) out.push(`${cluster.name}: domain ${cluster.clusterDomain} is not canonical`);
     for (const san of cluster.nodeCertSans.dnsNames) if (san.endsWith('.')) out.push(`${cluster.name}: SAN ${san} has a trailing dot`);
     for (const pod of cluster.pods) {
