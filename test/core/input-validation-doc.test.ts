@@ -10,8 +10,8 @@ test('docs/input-validation.md: the snippet is this code, and it finds what its 
   // The same statements as the snippet (checked textually below), run here.
   const problems = findTopologyProblems({
     clusters: [
-      { name: 'a', cloud: 'gcp', region: 'us-east1', nodes: 3 },
-      { name: 'b', cloud: 'aws', region: 'us-west-2', nodes: 3, clusterDomain: 'a.svc.cluster.local' },
+      { name: 'a', cloud: 'gcp', region: 'us-east1', nodes: 3, podCidrs: ['10.0.0.0/16'], nodeCidrs: ['10.2.0.0/20'] },
+      { name: 'b', cloud: 'gcp', region: 'us-west1', nodes: 3, podCidrs: ['10.8.0.0/16'], nodeCidrs: ['10.10.0.0/20'], clusterDomain: 'a.svc.cluster.local' },
     ],
     networking: Networking.dnsChain({ dnsAddresses: { a: '10.2.0.53', b: '::ffff:10.2.0.53' } }),
     tls: Tls.certManager(),
