@@ -8,11 +8,9 @@ void test('per-pod load balancers get the addresses the mocked cloud reports', a
   const mocks = await CloudMocks.install({ project: 'node-test' });
   const k8s = await import('@pulumi/kubernetes');
   const { PerPodLoadBalancers } = await import('../../lib/pulumi');
+  const provider = new k8s.Provider('gke', { kubeconfig: 'gke' });
   const lbs = new PerPodLoadBalancers('lbs', {
-    clusters: [{
-      name: 'gke', cloud: 'gcp', region: 'us-east1', nodes: 2, podCidrs: ['10.12.0.0/14'], nodeCidrs: ['10.10.0.0/20'],
-      provider: new k8s.Provider('gke', { kubeconfig: 'gke' }),
-    }],
+    clusters: [{ name: 'gke', cloud: 'gcp', region: 'us-east1', nodes: 2, podCidrs: ['10.12.0.0/14'], nodeCidrs: ['10.10.0.0/20'], provider }],
   });
   const addresses = await outputValue(lbs.addresses);
   assert.deepEqual(addresses.gke, [0, 1].map((i) => mocks.loadBalancerIngress('gke', `cockroachdb-${i}-lb`)!.ip));

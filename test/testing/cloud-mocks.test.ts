@@ -24,16 +24,11 @@ beforeAll(async () => {
   });
   const k8s = await import('@pulumi/kubernetes');
   const { MultiRegionCockroach, Networking, Tls } = await import('crosscluster/pulumi');
+  const provider = (name: string) => new k8s.Provider(name, { kubeconfig: name });
   component = new MultiRegionCockroach('db', {
     clusters: [
-      {
-        name: 'gke', cloud: 'gcp', region: 'us-east1', nodes: 3, podCidrs: ['10.12.0.0/14'], nodeCidrs: ['10.10.0.0/20'],
-        provider: new k8s.Provider('gke', { kubeconfig: 'gke' }),
-      },
-      {
-        name: 'eks', cloud: 'aws', region: 'eu-west-1', nodes: 3, podCidrs: ['100.64.0.0/16'], nodeCidrs: ['10.30.0.0/16'],
-        provider: new k8s.Provider('eks', { kubeconfig: 'eks' }),
-      },
+      { name: 'gke', cloud: 'gcp', region: 'us-east1', nodes: 3, podCidrs: ['10.12.0.0/14'], nodeCidrs: ['10.10.0.0/20'], provider: provider('gke') },
+      { name: 'eks', cloud: 'aws', region: 'eu-west-1', nodes: 3, podCidrs: ['100.64.0.0/16'], nodeCidrs: ['10.30.0.0/16'], provider: provider('eks') },
     ],
     networking: Networking.perPodLoadBalancers({ internal: true }),
     tls: Tls.generated(),
