@@ -1,8 +1,9 @@
 import { findProviderProblems, PulumiClusterSpec } from './cluster-spec';
 import { Engine, TopologyInput } from '../core/input';
-import { Problem, show, throwIfProblems } from '../core/problems';
+import { Problem, throwIfProblems } from '../core/problems';
 import { findTopologyProblems } from '../core/validation';
-import { isList } from '../core/validation/read';
+
+export { requireArgs } from './require-args';
 
 /**
  * Checks a topology and its clusters' providers and throws one `TopologyError` listing every
@@ -17,14 +18,4 @@ export function validatePulumiTopology(
   extra: readonly Problem[] = [],
 ): void {
   throwIfProblems([...findTopologyProblems(input, engine === 'none' ? undefined : engine), ...findProviderProblems(clusters), ...extra]);
-}
-
-/**
- * Throws a `TopologyError` when a component's arguments are not an object at all, before the
- * component reads any field of them.
- */
-export function requireArgs(args: unknown, component: string): void {
-  if (args === null || typeof args !== 'object' || isList(args)) {
-    throwIfProblems([{ path: '(args)', message: `the arguments of ${component} must be an object, got ${show(args)}` }]);
-  }
 }

@@ -4,7 +4,7 @@ import { AwsVpcArgs, awsNetworkPlanInput } from './aws-vpc-peering-mesh';
 import { createSgRule, sgRuleName, slug } from './resource-helpers';
 import { AwsTransitGatewayHubPlan, planAwsTransitGatewayHub } from '../../core/vpn/aws-peering-plan';
 import { LinkExposureOverrides } from '../../core/vpn/link-exposure';
-import { requireArgs } from '../validation';
+import { requireArgs } from '../require-args';
 
 /** One VPC attached to the hub: an {@link AwsVpcArgs} plus the attachment subnets. */
 export interface AwsHubVpcArgs extends AwsVpcArgs {

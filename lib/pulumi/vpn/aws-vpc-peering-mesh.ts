@@ -5,7 +5,7 @@ import { ClusterSpec } from '../../core/topology';
 import { isList } from '../../core/validation/read';
 import { AwsNetworkPlanInput, AwsPeeringMeshPlan, planAwsPeeringMesh } from '../../core/vpn/aws-peering-plan';
 import { LinkExposureOverrides } from '../../core/vpn/link-exposure';
-import { requireArgs } from '../validation';
+import { requireArgs } from '../require-args';
 
 /** One VPC of a multi-region AWS deployment (existing resources, by id). */
 export interface AwsVpcArgs {

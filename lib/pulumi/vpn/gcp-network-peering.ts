@@ -4,7 +4,7 @@ import { ClusterSpec } from '../../core/topology';
 import { GcpNetworkPlan, GcpNetworkPlanInput, planGcpNetworks } from '../../core/vpn/gcp-network-plan';
 import { gcpFirewallAllows } from '../../core/vpn/ingress-rules';
 import { LinkExposureOverrides } from '../../core/vpn/link-exposure';
-import { requireArgs } from '../validation';
+import { requireArgs } from '../require-args';
 
 /** One VPC network, by a plain label and its self link. */
 export interface GcpNetworkArgs {

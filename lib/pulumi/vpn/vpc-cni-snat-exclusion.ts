@@ -5,7 +5,7 @@ import { Problem, show, throwIfProblems } from '../../core/problems';
 import { ClusterSpec } from '../../core/topology';
 import { readNetworkCluster, readNetworkClusters, readOptionalObject, readStrings } from '../../core/vpn/network-input';
 import { snatExclusionCidrs, vpcCniConfigurationValues } from '../../core/vpn/snat-exclusion';
-import { requireArgs } from '../validation';
+import { requireArgs } from '../require-args';
 
 /** Arguments of {@link VpcCniSnatExclusion}. */
 export interface VpcCniSnatExclusionArgs {
