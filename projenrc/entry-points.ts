@@ -49,13 +49,13 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     specifier: 'crosscluster/pulumi/gcp',
     source: 'lib/pulumi/gcp/index.ts',
     peers: ['@pulumi/pulumi', '@pulumi/gcp'],
-    summary: '`GcpNetworkPeering`: VPC peering and firewall rules between the clusters\' GCP networks',
+    summary: '`GcpNetworkPeering`: VPC peering and firewall rules between the clusters\' GCP networks; `GkeCloudDnsForwarding`: the DNS chain on GKE Cloud DNS',
   },
   {
     specifier: 'crosscluster/pulumi/aws',
     source: 'lib/pulumi/aws/index.ts',
     peers: ['@pulumi/pulumi', '@pulumi/aws'],
-    summary: '`AwsVpcPeeringMesh`, `AwsTransitGatewayHub`, `VpcCniSnatExclusion`: AWS networking between the clusters\' VPCs',
+    summary: '`AwsVpcPeeringMesh`, `AwsTransitGatewayHub`, `VpcCniSnatExclusion`: AWS networking between the clusters\' VPCs; `EksCorednsAddon`: the DNS chain in the EKS CoreDNS add-on',
   },
   {
     specifier: 'crosscluster/pulumi/cloud',

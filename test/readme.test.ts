@@ -86,9 +86,7 @@ test('the contributors\' commands name scripts and files that exist', () => {
 });
 
 test('every relative link of the README points at a file of the repository', () => {
-  // Written by the day-2 and cloud-profile work, which lands alongside; drop them here once merged.
-  const pending = new Set(['docs/day-2.md', 'docs/cloud-profiles.md']);
   const links = [...README.matchAll(/\]\(((?!https?:)[^)#]+)(?:#[^)]*)?\)/g)].map((m) => m[1]);
   expect(links.length).toBeGreaterThan(5);
-  expect(links.filter((link) => !pending.has(link) && !existsSync(join(ROOT, link)))).toEqual([]);
+  expect(links.filter((link) => !existsSync(join(ROOT, link)))).toEqual([]);
 });

@@ -1,6 +1,7 @@
 /**
- * crosscluster/pulumi/aws: Pulumi components for AWS networking between the clusters' VPCs and
- * the EKS VPC CNI settings they need. Loads `@pulumi/aws` (and `@pulumi/pulumi`), never `@pulumi/gcp`.
+ * crosscluster/pulumi/aws: Pulumi components for AWS networking between the clusters' VPCs, the
+ * EKS VPC CNI settings they need, and the EKS CoreDNS add-on that carries the DNS chain's
+ * forwarding. Loads `@pulumi/aws` (and `@pulumi/pulumi`), never `@pulumi/gcp` or `@pulumi/kubernetes`.
  * @packageDocumentation
  */
 // Rule: a component that imports @pulumi/aws and no other cloud SDK is exported here (and so from

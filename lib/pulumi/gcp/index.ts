@@ -1,6 +1,7 @@
 /**
  * crosscluster/pulumi/gcp: Pulumi components for Google Cloud networking between the clusters'
- * VPCs. Loads `@pulumi/gcp` (and `@pulumi/pulumi`), never `@pulumi/aws`.
+ * VPCs, and the Cloud DNS forwarding of the DNS chain on GKE clusters that use Cloud DNS. Loads
+ * `@pulumi/gcp` (and `@pulumi/pulumi`), never `@pulumi/aws` or `@pulumi/kubernetes`.
  * @packageDocumentation
  */
 // Rule: a component that imports @pulumi/gcp and no other cloud SDK is exported here (and so from
