@@ -80,6 +80,6 @@ if (require.main === module) {
   app.synth();
   // stderr: `cdk8s synth` captures the app's stdout.
   console.error(`join list (every cluster): ${db.joinAddresses.join(',')}`);
-  console.error('after the init Job completes, run once (cockroach sql):');
+  console.error('after init, the multi-region SQL Job in the init cluster applies:');
   for (const statement of db.multiRegionSql) console.error(`  ${statement}`);
 }

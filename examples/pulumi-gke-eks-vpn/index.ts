@@ -107,5 +107,5 @@ export const advertisedRanges = vpn.advertisedRanges;
 export const joinAddresses = cockroach.joinAddresses;
 /** The CA certificate clients verify the nodes with. */
 export const caCertPem = cockroach.caCertPem;
-/** Run once after the first deploy. */
+/** The multi-region SQL, applied by a Job in the init cluster after init. */
 export const multiRegionSql = cockroach.multiRegionSql;

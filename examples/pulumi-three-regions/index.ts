@@ -55,5 +55,5 @@ export const advertiseAddresses = cockroach.advertiseAddresses;
 export const caCertPem = cockroach.caCertPem;
 /** Per region: namespace, StatefulSet, public Service and certificate Secrets. */
 export const clusters = cockroach.clusters;
-/** Run once after the first deploy: `cockroach sql -e "<statements>"`. */
+/** The multi-region SQL, applied by a Job in the init cluster after init. */
 export const multiRegionSql = cockroach.multiRegionSql;
