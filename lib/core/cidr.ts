@@ -226,6 +226,15 @@ export function isPrivateCidr(block: ParsedCidr): boolean {
 }
 
 /**
+ * True for a stand-in made by {@link placeholderIp} (198.18.0.0/15).
+ * @internal
+ */
+export function isPlaceholderIp(ip: string): boolean {
+  const [a, b] = ip.split('.').map(Number);
+  return a === 198 && (b === 18 || b === 19);
+}
+
+/**
  * A stand-in IPv4 address for an address not known yet, unique per index: from 198.18.0.0/15
  * (RFC 2544, benchmarking; never a real host), IPv4 because some clouds pin load balancers with
  * IPv4-only annotations, so a stand-in must pass the same checks as the real address.

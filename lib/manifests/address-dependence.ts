@@ -1,6 +1,6 @@
 import { KubeObject, objectKey } from './kube-object';
 import { allObjects, renderDeployment } from './render';
-import { placeholderIp } from '../core/cidr';
+import { isPlaceholderIp, placeholderIp } from '../core/cidr';
 import { Engine, TopologyInput } from '../core/input';
 import { planDeployment } from '../core/plan';
 
@@ -21,7 +21,9 @@ export function addressDependentObjects(input: TopologyInput, engine?: Engine): 
   const dnsAddresses: Record<string, string> = {};
   first.clusters.forEach((cluster, i) => {
     podAddresses[cluster.name] = cluster.pods.map((pod) => `probe-${pod.ordinal}.${cluster.name}.invalid`);
-    dnsAddresses[cluster.name] = placeholderIp(1000 + i);
+    // Only DNS addresses not known yet are probed: a known one (on AWS always known, one per subnet,
+    // each inside its subnet) is final, and a probe in its place would break the cloud's rules.
+    if (cluster.dnsAddresses.length === 0 || cluster.dnsAddresses.every(isPlaceholderIp)) dnsAddresses[cluster.name] = placeholderIp(1000 + i);
   });
   const second = planDeployment(input, { engine, placeholders: true, resolved: { podAddresses, dnsAddresses } });
   const firstObjects = renderDeployment(first);
