@@ -35,6 +35,12 @@ export class CockroachModel {
   public readonly errors: string[] = [];
   /** Decides other Jobs by name; replace it to make a Job fail or hang. */
   public jobOutcome: (job: string, component: string) => JobOutcome = () => 'succeed';
+  /**
+   * Jobs whose containers really run (by their pods' component label): the function runs the pod's
+   * scripts (see container-runner.ts) and says how the pod ended. Each pod is run once.
+   */
+  public containerJobs: Partial<Record<string, (cluster: ModelledCluster, pod: KubeResource) => Promise<JobOutcome>>> = {};
+  private readonly ran = new Map<string, Promise<JobOutcome>>();
   private running = true;
   private readonly loop: Promise<void>;
   private readonly startedAt = Date.now();
@@ -96,6 +102,10 @@ export class CockroachModel {
       const instance = pod.metadata.labels?.['app.kubernetes.io/instance'];
       const podZero = pods.find((p) => p.metadata.namespace === pod.metadata.namespace && p.metadata.name === `${instance}-0`);
       outcome = podZero?.status?.phase === 'Running' ? 'succeed' : 'hold';
+    } else if (this.containerJobs[component]) {
+      const key = pod.metadata.uid!;
+      if (!this.ran.has(key)) this.ran.set(key, this.containerJobs[component]!(cluster, pod).catch(() => 'fail' as const));
+      outcome = await this.ran.get(key)!;
     } else {
       outcome = this.jobOutcome(job, component);
     }
