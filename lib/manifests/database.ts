@@ -246,7 +246,11 @@ function renderLogConfig(plan: DeploymentPlan, cluster: ClusterPlan): KubeObject
   return [{
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { name: lifecycleNames(plan.cockroach.name, cluster.namespace).logConfigMap, namespace: cluster.namespace, labels: commonLabels(cluster) },
+    metadata: {
+      name: lifecycleNames(plan.cockroach.name, cluster.namespace).logConfigMap,
+      namespace: cluster.namespace,
+      labels: commonLabels(cluster),
+    },
     data: { [LOG_CONFIG_FILE]: plan.cockroach.logConfig },
   }];
 }

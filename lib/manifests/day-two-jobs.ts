@@ -7,9 +7,9 @@ import {
   RECORDER_TOKEN_DIR,
 } from './job-scripts';
 import { KubeObject } from './kube-object';
-import { TOPOLOGY_DIR } from './scripts';
 import { commonLabels } from './labels';
 import { certsMount, certsVolume, containerSecurityContext, fixedResources, jobImage, podSecurityContext } from './pod-parts';
+import { TOPOLOGY_DIR } from './scripts';
 import { lifecycleNames } from '../core/lifecycle';
 import { ClusterPlan, DeploymentPlan } from '../core/plan';
 import { hostPort } from '../core/sans';

@@ -201,7 +201,7 @@ export function decommissionScript(c: Connection, target: DecommissionTarget): s
   const lines = [
     ...prelude(c),
     // host:port as cockroach prints addresses: IPv6 in brackets.
-    `host_port() { case "$1" in *:*) printf '[%s]:%s' "$1" "$2" ;; *) printf '%s:%s' "$1" "$2" ;; esac; }`,
+    'host_port() { case "$1" in *:*) printf \'[%s]:%s\' "$1" "$2" ;; *) printf \'%s:%s\' "$1" "$2" ;; esac; }',
     'targets=()',
     `for pod in ${target.pods.map(shellQuote).join(' ')}; do`,
     `  host="$(cat ${shellQuote(target.topologyDir)}/advertise-host."$pod")" || { echo "no advertise address for $pod in the topology ConfigMap" >&2; exit 1; }`,

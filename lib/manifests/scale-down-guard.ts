@@ -63,7 +63,7 @@ export function renderScaleDownGuard(plan: DeploymentPlan, cluster: ClusterPlan)
           expression: SCALE_DOWN_RULE,
           reason: 'Forbidden',
           messageExpression: `'crosscluster: lowering the replicas of ${sts} in ${cluster.namespace} from ' + string(variables.oldReplicas) + ' to ' + ` +
-            `string(variables.newReplicas) + ' would remove CockroachDB nodes that are not verified decommissioned. Set scaleDownTo: ' + ` +
+            'string(variables.newReplicas) + \' would remove CockroachDB nodes that are not verified decommissioned. Set scaleDownTo: \' + ' +
             `string(variables.newReplicas) + ' on cluster ${cluster.name}, apply, wait for its decommission Job to complete, then lower nodes (see docs/day-2.md).'`,
         }],
       },

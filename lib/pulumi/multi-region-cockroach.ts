@@ -230,7 +230,8 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
     skeleton.clusters.forEach((cluster, i) => {
       const object = database[i].find((o) => o.kind === 'StatefulSet')!;
       const rolls = upgrade !== undefined && !upgrade.finalize && upgrade.upgradedClusters.includes(cluster.name);
-      statefulSets.push(register(i, cluster, object, [...clusterConfigs[cluster.name], ...(rolls ? preserve : []), ...scaleDown[cluster.name] ?? []]));
+      const before = [...clusterConfigs[cluster.name], ...(rolls ? preserve : []), ...scaleDown[cluster.name] ?? []];
+      statefulSets.push(register(i, cluster, object, before));
     });
     // Once every StatefulSet exists: init, then the multi-region SQL; finalization after every roll.
     const initObject = jobsOf(initIndex, 'init')[0];

@@ -119,7 +119,7 @@ describe('scale-down', () => {
     expect(job.metadata.name).toMatch(/^cockroachdb-decommission-3-[0-9a-f]{10}$/);
     const script: string = job.spec.template.spec.initContainers[0].command[2];
     expect(script).toContain("for pod in 'cockroachdb-3' 'cockroachdb-4'; do");
-    expect(script).toContain(`'/cockroach/topology'/advertise-host."$pod"`);
+    expect(script).toContain('\'/cockroach/topology\'/advertise-host."$pod"');
     // The pod that recorded has the only API token, and may only read this StatefulSet and patch the guard's ConfigMap.
     expect(job.spec.template.spec.initContainers[0].volumeMounts.map((m: any) => m.name)).not.toContain('api-token');
     expect(job.spec.template.spec.containers[0].volumeMounts.map((m: any) => m.name)).toContain('api-token');
@@ -188,7 +188,7 @@ describe('region removal', () => {
     const script: string = job.spec.template.spec.initContainers[0].command[2];
     expect(script).toContain("for pod in 'cockroachdb-0' 'cockroachdb-1' 'cockroachdb-2'; do");
     expect(script).toContain('rpc_host="${join%%,*}"');
-    expect(script).toContain(`[SHOW REGIONS FROM DATABASE "bank"] WHERE region = '\\''eu-west-1'\\''`);
+    expect(script).toContain('[SHOW REGIONS FROM DATABASE "bank"] WHERE region = \'\\\'\'eu-west-1\'\\\'\'');
     // Its own replicas stay until it is removed from the topology.
     expect(of(objects, 'StatefulSet')[0].spec.replicas).toBe(3);
   });

@@ -20,7 +20,7 @@ afterEach(() => stubs.remove());
 
 /** Five nodes; node N at cockroachdb-(N-1).cockroachdb.ns.svc.cluster.local:26257, build v25.2.4. */
 function nodeRows(build: (id: number) => string = () => 'v25.2.4', live: (id: number) => boolean = () => true) {
-  return [1, 2, 3, 4, 5].map((id) => [id, `cockroachdb-${id - 1}.cockroachdb.ns.svc.cluster.local:26257`, `x:26257`, build(id), 't', 't',
+  return [1, 2, 3, 4, 5].map((id) => [id, `cockroachdb-${id - 1}.cockroachdb.ns.svc.cluster.local:26257`, 'x:26257', build(id), 't', 't',
     'region=us-east1,zone=us-east1-b', 'true', String(live(id))]);
 }
 
@@ -47,10 +47,10 @@ function writeNodes(rows: (string | number)[][], header = NODE_HEADER): void {
 }
 
 const HEALTHY_SQL = [
-  `        *"ranges.underreplicated"*) printf 'coalesce\\n0\\n' ;;`,
-  `        "SHOW CLUSTER SETTING version") printf 'version\\n25.2\\n' ;;`,
-  `        "SHOW CLUSTER SETTING cluster.preserve_downgrade_option") printf 'cluster.preserve_downgrade_option\\n%s\\n' "$(cat "$STATE/preserve" 2>/dev/null)" ;;`,
-  `        "SET CLUSTER SETTING cluster.preserve_downgrade_option = '25.2';") echo 25.2 > "$STATE/preserve"; echo "SET CLUSTER SETTING" ;;`,
+  '        *"ranges.underreplicated"*) printf \'coalesce\\n0\\n\' ;;',
+  '        "SHOW CLUSTER SETTING version") printf \'version\\n25.2\\n\' ;;',
+  '        "SHOW CLUSTER SETTING cluster.preserve_downgrade_option") printf \'cluster.preserve_downgrade_option\\n%s\\n\' "$(cat "$STATE/preserve" 2>/dev/null)" ;;',
+  '        "SET CLUSTER SETTING cluster.preserve_downgrade_option = \'25.2\';") echo 25.2 > "$STATE/preserve"; echo "SET CLUSTER SETTING" ;;',
 ].join('\n');
 
 describe('multi-region SQL Job', () => {
@@ -151,9 +151,9 @@ describe('upgrade: preserve_downgrade_option', () => {
 
 describe('upgrade: finalization', () => {
   const finalizeSql = [
-    `        *"ranges.underreplicated"*) printf 'coalesce\\n0\\n' ;;`,
-    `        "RESET CLUSTER SETTING cluster.preserve_downgrade_option;") touch "$STATE/reset"; echo RESET ;;`,
-    `        "SHOW CLUSTER SETTING version") if [ -e "$STATE/reset" ]; then printf 'version\\n25.3\\n'; else printf 'version\\n25.2\\n'; fi ;;`,
+    '        *"ranges.underreplicated"*) printf \'coalesce\\n0\\n\' ;;',
+    '        "RESET CLUSTER SETTING cluster.preserve_downgrade_option;") touch "$STATE/reset"; echo RESET ;;',
+    '        "SHOW CLUSTER SETTING version") if [ -e "$STATE/reset" ]; then printf \'version\\n25.3\\n\'; else printf \'version\\n25.2\\n\'; fi ;;',
   ].join('\n');
 
   test('waits until every node runs the new build, then resets the option and waits for the cluster version', () => {

@@ -6,12 +6,21 @@ import { kubeObjectOf, kubeResources, Recorded, settle, startMocks, valueOf } fr
 
 const CLUSTERS = [
   {
-    name: 'gke-east', cloud: 'gcp', region: 'us-east1', nodes: 3,
-    nodeCidrs: ['10.10.0.0/20'], podCidrs: ['10.12.0.0/14'], gke: { version: '1.36.2-gke.1498000', dns: 'kube-dns', subsetting: true },
+    name: 'gke-east',
+    cloud: 'gcp',
+    region: 'us-east1',
+    nodes: 3,
+    nodeCidrs: ['10.10.0.0/20'],
+    podCidrs: ['10.12.0.0/14'],
+    gke: { version: '1.36.2-gke.1498000', dns: 'kube-dns', subsetting: true },
   },
   {
-    name: 'eks-west', cloud: 'aws', region: 'us-west-2', nodes: 3,
-    nodeCidrs: ['10.20.0.0/16'], podCidrs: ['100.64.0.0/16'],
+    name: 'eks-west',
+    cloud: 'aws',
+    region: 'us-west-2',
+    nodes: 3,
+    nodeCidrs: ['10.20.0.0/16'],
+    podCidrs: ['100.64.0.0/16'],
     eks: { subnets: { 'us-west-2a': { id: 'subnet-0a000001', cidr: '10.20.0.0/20' }, 'us-west-2b': { id: 'subnet-0b000002', cidr: '10.20.16.0/20' } }, corednsAddon: false },
   },
 ] as const;

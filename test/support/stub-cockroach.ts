@@ -6,6 +6,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+/** The outcome of {@link StubBin.run}. */
+export interface ScriptRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+}
+
 /** A temporary directory with stub commands on a PATH of their own. */
 export class StubBin {
   public readonly dir: string;
@@ -43,7 +51,7 @@ export class StubBin {
   }
 
   /** Runs a script with bash to its end, bounded by `timeoutMs`. */
-  public run(script: string, timeoutMs = 60_000, extra: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string; timedOut: boolean } {
+  public run(script: string, timeoutMs = 60_000, extra: Record<string, string> = {}): ScriptRun {
     const r = spawnSync('bash', ['-c', script], { env: this.env(extra), encoding: 'utf8', timeout: timeoutMs });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr, timedOut: (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' };
   }
