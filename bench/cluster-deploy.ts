@@ -10,8 +10,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { ROOT } from './support/measure';
 import { World } from '../test/cluster/support/harness';
-import { PulumiStack } from '../test/cluster/support/pulumi-stack';
 import { ResourceStep } from '../test/cluster/support/pulumi-runner';
+import { PulumiStack } from '../test/cluster/support/pulumi-stack';
 import { removeDir, tempDir } from '../test/e2e/support/processes';
 
 const LOAD_BALANCER_DELAY_MS = 5_000;
@@ -50,16 +50,23 @@ async function measure(clusters: number, nodes: number): Promise<Row> {
   const work = tempDir('bench-cluster');
   const names = Array.from({ length: clusters }, (_, i) => `region-${i}`);
   const world = await World.start(names.map((name, i) => ({
-    name, region: name, zones: [`${name}-a`, `${name}-b`, `${name}-c`], serviceCidr: `10.${100 + i}.0.0/20`,
-    podCidr: `10.${i * 4}.0.0/16`, dns: 'gke-kube-dns' as const, loadBalancerPool: `10.${100 + i}.200.`,
+    name,
+    region: name,
+    zones: [`${name}-a`, `${name}-b`, `${name}-c`],
+    serviceCidr: `10.${100 + i}.0.0/20`,
+    podCidr: `10.${i * 4}.0.0/16`,
+    dns: 'gke-kube-dns' as const,
+    loadBalancerPool: `10.${100 + i}.200.`,
   })), { suite: 7, loadBalancerDelayMs: LOAD_BALANCER_DELAY_MS });
   try {
     const stack = new PulumiStack(path.join(work, 'stack'), path.join(ROOT, 'test', 'cluster', 'programs', 'multi-region.ts'));
     const config = {
       kubeconfigs: { value: JSON.stringify(Object.fromEntries(world.clusters.clusters.map((c) => [c.name, c.kubeconfig]))), secret: true },
-      clusters: { value: JSON.stringify(Object.fromEntries(names.map((name, i) => [name, {
-        cloud: 'gcp', region: name, nodes, zones: [`${name}-a`, `${name}-b`, `${name}-c`], podCidrs: [`10.${i * 4}.0.0/16`],
-      }]))) },
+      clusters: {
+        value: JSON.stringify(Object.fromEntries(names.map((name, i) => [name, {
+          cloud: 'gcp', region: name, nodes, zones: [`${name}-a`, `${name}-b`, `${name}-c`], podCidrs: [`10.${i * 4}.0.0/16`],
+        }]))),
+      },
       networking: { value: 'perPodLoadBalancers' },
     };
     const up = await stack.run('up', { config, timeoutMs: 1_800_000 });

@@ -6,10 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { runPodContainers, materializePod } from './support/container-runner';
-import { fakeCalls, fakeCockroach, FakeNode, writeFakeCluster } from './support/fake-cockroach';
+import { fakeCalls, fakeCockroach, FakeNode, fakeRegions, writeFakeCluster } from './support/fake-cockroach';
 import { applyFile, provisionSharedCa, synthInto } from './support/gitops';
-import { KubeResource, resourcePath } from './support/kube-client';
 import { cloudRules, World, WorldClusterSpec } from './support/harness';
+import { KubeResource, resourcePath } from './support/kube-client';
 import { removeDir, tempDir } from '../e2e/support/processes';
 import { ClusterSpec, MultiRegionCockroach, MultiRegionCockroachProps, Networking, Tls } from 'crosscluster/cdk8s';
 
@@ -24,7 +24,9 @@ const BASE: ClusterSpec[] = [
 function props(clusters: ClusterSpec[], extra: Partial<MultiRegionCockroachProps> = {}): MultiRegionCockroachProps {
   return {
     clusters,
-    networking: Networking.dnsChain({ dnsAddresses: { 'us-east1': '10.10.15.250', 'us-west1': '10.20.15.250' } }),
+    networking: Networking.dnsChain({
+      dnsAddresses: Object.fromEntries(Object.entries({ 'us-east1': '10.10.15.250', 'us-west1': '10.20.15.250' }).filter(([name]) => clusters.some((c) => c.name === name))),
+    }),
     tls: Tls.certManager(),
     version: 'v25.2.4',
     ...extra,
@@ -32,8 +34,13 @@ function props(clusters: ClusterSpec[], extra: Partial<MultiRegionCockroachProps
 }
 
 const WORLD: readonly WorldClusterSpec[] = BASE.map((c) => ({
-  name: c.name, region: c.region, zones: [...c.zones!], serviceCidr: c.serviceCidrs![0], podCidr: c.podCidrs![0],
-  dns: 'gke-kube-dns' as const, loadBalancerPool: `${c.nodeCidrs![0].split('.').slice(0, 2).join('.')}.14.`,
+  name: c.name,
+  region: c.region,
+  zones: [...c.zones!],
+  serviceCidr: c.serviceCidrs![0],
+  podCidr: c.podCidrs![0],
+  dns: 'gke-kube-dns' as const,
+  loadBalancerPool: `${c.nodeCidrs![0].split('.').slice(0, 2).join('.')}.14.`,
   admit: cloudRules({ cloud: 'gcp', version: GKE.version, subsetting: true, subnetCidr: c.nodeCidrs![0] }),
 }));
 
@@ -43,12 +50,16 @@ let commit = 0;
 const fake = () => path.join(work, 'cockroach-state');
 
 /** Synthesizes one "commit" and applies every file as the docs say; returns each file's kubectl result. */
-async function applyCommit(clusters: ClusterSpec[], extra: Partial<MultiRegionCockroachProps> = {}): Promise<Record<string, { code: number; stderr: string }>> {
+async function applyCommit(
+  clusters: ClusterSpec[], extra: Partial<MultiRegionCockroachProps> = {},
+): Promise<Record<string, { code: number; stderr: string }>> {
   const dir = path.join(work, `commit-${++commit}`);
   synthInto(dir, (app) => new MultiRegionCockroach(app, 'cockroachdb', props(clusters, extra)));
   const results: Record<string, { code: number; stderr: string }> = {};
   for (const c of clusters) {
     for (const file of [`${c.name}.k8s.yaml`, `${c.name}-dns.k8s.yaml`]) {
+      // A single cluster forwards nothing: no DNS file.
+      if (!fs.existsSync(path.join(dir, file))) continue;
       const r = await applyFile(world.clusters, c.name, path.join(dir, file));
       results[file] = { code: r.code, stderr: r.stderr };
     }
@@ -70,15 +81,27 @@ async function jobs(cluster: string, component: string): Promise<KubeResource[]>
     .filter((j) => j.spec.template.metadata.labels['app.kubernetes.io/component'] === component);
 }
 
-/** Every database node of both clusters, as the fake CockroachDB cluster knows them (ids in pod order). */
+/**
+ * The fake CockroachDB cluster's nodes: every pod that ever joined, with its node id for life (as
+ * CockroachDB keeps decommissioned nodes listed), new pods getting the next ids in pod order.
+ */
 async function refreshFakeCluster(): Promise<void> {
-  const nodes: FakeNode[] = [];
-  for (const c of BASE) {
-    const topology = await world.clusters.cluster(c.name).client.get(resourcePath('v1', 'configmaps', c.name, 'cockroachdb-topology'));
-    Object.keys(topology.data).filter((k) => k.startsWith('advertise-host.')).sort().forEach((key) =>
-      nodes.push({ id: nodes.length + 1, address: `${topology.data[key]}:26257`, locality: `region=${c.region}`, replicas: 1 }));
+  const file = path.join(fake(), 'nodes.tsv');
+  const known = new Map<string, FakeNode>();
+  if (fs.existsSync(file)) {
+    for (const row of fs.readFileSync(file, 'utf8').split('\n').slice(1).filter((l) => l !== '')) {
+      const [id, address, , , , , locality] = row.split('\t');
+      known.set(address, { id: Number(id), address, locality, replicas: 1 });
+    }
   }
-  writeFakeCluster(fake(), nodes);
+  for (const c of BASE) {
+    const topology = await world.clusters.cluster(c.name).client.find(resourcePath('v1', 'configmaps', c.name, 'cockroachdb-topology'));
+    for (const key of Object.keys(topology?.data ?? {}).filter((k) => k.startsWith('advertise-host.')).sort()) {
+      const address = `${topology!.data[key]}:26257`;
+      if (!known.has(address)) known.set(address, { id: known.size + 1, address, locality: `region=${c.region}`, replicas: 1 });
+    }
+  }
+  writeFakeCluster(fake(), [...known.values()].sort((a, b) => a.id - b.id));
 }
 
 async function rolledOut(cluster: string): Promise<boolean> {
@@ -93,12 +116,22 @@ beforeAll(async () => {
   world = await World.start(WORLD, { suite: 5 });
   // The decommission Job's containers run for real: its script against the fake CockroachDB, its
   // recorder (curl) with the Job's own token against the API server.
-  world.cockroach.containerJobs.decommission = async (cluster, pod) => {
-    const { runs, sandbox } = await runPodContainers(world.clusters.cluster(cluster.name).client, pod, { stubs: { cockroach: fakeCockroach(fake()) } });
-    removeDir(sandbox.dir);
-    decommissionRuns.push(...runs.map((r) => ({ container: r.container, code: r.code, stdout: r.stdout, stderr: r.stderr })));
-    return runs.length === (pod.spec.initContainers?.length ?? 0) + pod.spec.containers.length && runs.every((r) => r.code === 0) ? 'succeed' : 'fail';
+  // So do the multi-region SQL Jobs: the fake keeps each database's regions, which the retiring
+  // region's decommission waits on.
+  const runForReal = (component: string) => async (cluster: { name: string }, pod: KubeResource) => {
+    try {
+      const { client } = world.clusters.cluster(cluster.name);
+      const { runs, sandbox } = await runPodContainers(client, pod, { stubs: { cockroach: fakeCockroach(fake()) } });
+      removeDir(sandbox.dir);
+      containerRuns.push(...runs.map((r) => ({ component, cluster: cluster.name, ...r })));
+      return runs.length === (pod.spec.initContainers?.length ?? 0) + pod.spec.containers.length && runs.every((r) => r.code === 0) ? 'succeed' : 'fail';
+    } catch (error) {
+      containerRuns.push({ component, cluster: cluster.name, container: '(runner)', code: -1, stdout: '', stderr: String(error) });
+      return 'fail';
+    }
   };
+  world.cockroach.containerJobs.decommission = runForReal('decommission');
+  world.cockroach.containerJobs['multi-region-sql'] = runForReal('multi-region-sql');
   for (const c of BASE) await world.installCertManager(c.name);
   await provisionSharedCa(world.clusters, path.join(work, 'ca'), Object.fromEntries(BASE.map((c) => [c.name, c.name])));
 });
@@ -108,7 +141,8 @@ afterAll(async () => {
   removeDir(work);
 });
 
-const decommissionRuns: { container: string; code: number; stdout: string; stderr: string }[] = [];
+const containerRuns: { component: string; cluster: string; container: string; code: number; stdout: string; stderr: string }[] = [];
+const runsOf = (component: string) => containerRuns.filter((r) => r.component === component);
 
 describe('day 2, the GitOps way (docs/day-2.md)', () => {
   test('deploy: every file accepted, the scale-down guard and its binding among them', async () => {
@@ -138,7 +172,7 @@ describe('day 2, the GitOps way (docs/day-2.md)', () => {
     for (const [file, r] of Object.entries(results)) expect([file, r.code, r.stderr]).toEqual([file, 0, '']);
     await world.waitFor('the decommission Job completed', async () =>
       (await jobs('us-east1', 'decommission')).some((j) => (j.status?.succeeded ?? 0) > 0), 120_000);
-    expect(decommissionRuns.map((r) => [r.container, r.code])).toEqual([['decommission', 0], ['record', 0]]);
+    expect(runsOf('decommission').map((r) => [r.container, r.code, r.stderr])).toEqual([['decommission', 0, ''], ['record', 0, '']]);
     // The fake cluster's nodes 4 and 5 are the pods cockroachdb-3 and -4 of us-east1.
     const calls = fakeCalls(fake());
     expect(calls.filter((c) => c.startsWith('node decommission')).map((c) => c.split(' --')[0])).toEqual(['node decommission 4 5', 'node decommission 4 5']);
@@ -161,7 +195,8 @@ describe('day 2, the GitOps way (docs/day-2.md)', () => {
 
   const UPGRADE = { version: 'v25.3.1' } as const;
   const at = (east: string, west: string): ClusterSpec[] => [{ ...BASE[0], nodes: 3, version: east }, { ...BASE[1], version: west }];
-  const images = async () => Object.fromEntries(await Promise.all(BASE.map(async (c) => [c.name, (await statefulSet(c.name)).spec.template.spec.containers[0].image] as const)));
+  const images = async () => Object.fromEntries(await Promise.all(BASE.map(async (c) =>
+    [c.name, (await statefulSet(c.name)).spec.template.spec.containers[0].image] as const)));
 
   test('upgrade, the six commits of docs/day-2.md: never an immutable-field error, one cluster rolls at a time, finalize last', async () => {
     const steps: { clusters: ClusterSpec[]; extra: Partial<MultiRegionCockroachProps>; images: [string, string]; job?: string }[] = [
@@ -173,7 +208,8 @@ describe('day 2, the GitOps way (docs/day-2.md)', () => {
     ];
     let previous = await images();
     for (const [i, step] of steps.entries()) {
-      const generations = Object.fromEntries(await Promise.all(BASE.map(async (c) => [c.name, (await statefulSet(c.name)).metadata.generation] as const)));
+      const generations = Object.fromEntries(await Promise.all(BASE.map(async (c) =>
+        [c.name, (await statefulSet(c.name)).metadata.generation] as const)));
       const jobsBefore = (await jobs('us-east1', 'upgrade')).length;
       const results = await applyCommit(step.clusters, step.extra);
       for (const [file, r] of Object.entries(results)) expect([`step ${i + 1}`, file, r.code, r.stderr]).toEqual([`step ${i + 1}`, file, 0, '']);
@@ -196,18 +232,54 @@ describe('day 2, the GitOps way (docs/day-2.md)', () => {
     }
   });
 
+  test('removing a region (docs/day-2.md): retire us-west1, its nodes decommissioned through the staying cluster, then its files go; us-east1 restarts nothing', async () => {
+    const final = at('v25.3.1', 'v25.3.1').map(({ version: _v, ...c }) => c);
+    const eastPods = new Map((await databasePods('us-east1')).map((p) => [p.metadata.name, p.metadata.uid]));
+    const eastTemplate = JSON.stringify((await statefulSet('us-east1')).spec.template);
+    const sqlBefore = (await jobs('us-east1', 'multi-region-sql')).length;
+    await refreshFakeCluster();
+    containerRuns.length = 0;
+    // Step 2: retiring. A new multi-region SQL Job drops the region; us-west1's decommission Job takes all its nodes.
+    const retire = await applyCommit([final[0], { ...final[1], retiring: true }], UPGRADE);
+    for (const [file, r] of Object.entries(retire)) expect([file, r.code, r.stderr]).toEqual([file, 0, '']);
+    const done = world.waitFor('the new SQL Job and us-west1\'s decommission Job completed', async () =>
+      (await jobs('us-east1', 'multi-region-sql')).length === sqlBefore + 1 &&
+      (await jobs('us-east1', 'multi-region-sql')).every((j) => (j.status?.succeeded ?? 0) > 0) &&
+      (await jobs('us-west1', 'decommission')).some((j) => (j.status?.succeeded ?? 0) > 0), 180_000);
+    await done.catch((error) => {
+      throw new Error(`${error.message}\n${containerRuns.map((r) => `${r.component}/${r.container} exit ${r.code}: ${r.stderr.slice(-800)}`).join('\n')}`);
+    });
+    expect(fakeRegions(fake(), 'defaultdb')).toEqual(['us-east1']);
+    expect(runsOf('decommission').map((r) => [r.cluster, r.container, r.code, r.stderr])).toEqual([['us-west1', 'decommission', 0, ''], ['us-west1', 'record', 0, '']]);
+    const sql = (await jobs('us-east1', 'multi-region-sql')).map((j) => j.spec.template.spec.containers[0].command.join(' ')).join('\n');
+    expect(sql).toContain('DROP REGION IF EXISTS "us-west1"');
+    // us-west1's three nodes (ids 6-8 after us-east1's five), decommissioned through a us-east1 host.
+    const decommissions = fakeCalls(fake()).filter((c) => c.startsWith('node decommission') && c.includes('--wait=none'));
+    expect(decommissions.at(-1)).toMatch(/^node decommission 6 7 8 --wait=none .*--host=cockroachdb-0\.cockroachdb\.us-east1\.svc\.cluster\.local:26257/);
+    // us-east1 no longer joins through us-west1: its join list is its own pods only (ConfigMap data).
+    const join = (await world.clusters.cluster('us-east1').client.get(resourcePath('v1', 'configmaps', 'us-east1', 'cockroachdb-topology'))).data.join as string;
+    expect(join.split(',').every((entry) => entry.includes('.us-east1.svc.'))).toBe(true);
+    // Step 3: the cluster leaves the topology; its files are pruned, us-east1's applied again.
+    const gone = await world.clusters.kubectl('us-west1', ['delete', '--wait=true', '--timeout=120s', '-f', path.join(work, `commit-${commit}`, 'us-west1.k8s.yaml')], { timeoutMs: 150_000 });
+    expect([gone.code, gone.stderr]).toEqual([0, '']);
+    const remaining = await applyCommit([final[0]], UPGRADE);
+    for (const [file, r] of Object.entries(remaining)) expect([file, r.code, r.stderr]).toEqual([file, 0, '']);
+    expect(JSON.stringify((await statefulSet('us-east1')).spec.template)).toBe(eastTemplate);
+    for (const pod of await databasePods('us-east1')) expect(pod.metadata.uid).toBe(eastPods.get(pod.metadata.name));
+  });
+
   test('a renewed certificate reaches the pod as mounted: the Secret is the volume, no copy at start', async () => {
-    const { client } = world.clusters.cluster('us-west1');
-    const secretPath = resourcePath('v1', 'secrets', 'us-west1', 'cockroachdb-node');
+    const { client } = world.clusters.cluster('us-east1');
+    const secretPath = resourcePath('v1', 'secrets', 'us-east1', 'cockroachdb-node');
     const before = (await client.get(secretPath)).data['tls.crt'];
     // `cmctl renew`: the Issuing condition on the Certificate's status.
-    await client.mergePatch(`${resourcePath('cert-manager.io/v1', 'certificates', 'us-west1', 'cockroachdb-node')}/status`, {
+    await client.mergePatch(`${resourcePath('cert-manager.io/v1', 'certificates', 'us-east1', 'cockroachdb-node')}/status`, {
       status: { conditions: [{ type: 'Issuing', status: 'True', reason: 'ManuallyTriggered', message: 'renewal requested by the test', lastTransitionTime: new Date().toISOString() }] },
     });
     await world.waitFor('the Secret holds a renewed certificate', async () => (await client.get(secretPath)).data['tls.crt'] !== before, 60_000);
     const renewed = Buffer.from((await client.get(secretPath)).data['tls.crt'], 'base64').toString('utf8');
     // What the kubelet puts into the running pod's certificate directory now: the renewed certificate.
-    const pod = (await databasePods('us-west1'))[0];
+    const pod = (await databasePods('us-east1'))[0];
     const sandbox = await materializePod(client, pod);
     const certsMount = pod.spec.containers.find((c: any) => c.name === 'cockroachdb').volumeMounts.find((m: any) => m.mountPath === '/cockroach/cockroach-certs');
     expect(fs.readFileSync(path.join(sandbox.volumes[certsMount.name], 'node.crt'), 'utf8')).toBe(renewed);

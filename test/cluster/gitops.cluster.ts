@@ -3,13 +3,13 @@
 // scale up, add a cluster and tear down, checking what the real controllers do.
 import { X509Certificate } from 'crypto';
 import * as fs from 'fs';
-import { checkServerIdentity } from 'tls';
 import * as path from 'path';
-import { applyFile, cdk8sSynth, objectsOf, provisionSharedCa, synthInto } from './support/gitops';
+import { checkServerIdentity } from 'tls';
 import { runPodContainers } from './support/container-runner';
+import { applyFile, cdk8sSynth, objectsOf, provisionSharedCa, synthInto } from './support/gitops';
+import { cloudRules, World, WorldClusterSpec } from './support/harness';
 import { KubeClient, KubeResource, resourcePath } from './support/kube-client';
 import { DEFAULT_COREFILE, eksUpdateAddon, snapshotManagedDns } from './support/managed-dns';
-import { cloudRules, World, WorldClusterSpec } from './support/harness';
 import { build, topology } from '../../examples/gitops/main';
 import { removeDir, tempDir } from '../e2e/support/processes';
 import { ClusterSpec, MultiRegionCockroachProps } from 'crosscluster/cdk8s';
@@ -51,9 +51,21 @@ async function liveObjects(cluster: string, files: Record<string, string>): Prom
 }
 
 const PLURALS: Record<string, string> = {
-  Namespace: 'namespaces', ServiceAccount: 'serviceaccounts', ClusterRole: 'clusterroles', ClusterRoleBinding: 'clusterrolebindings',
-  Service: 'services', ConfigMap: 'configmaps', StatefulSet: 'statefulsets', PodDisruptionBudget: 'poddisruptionbudgets', Job: 'jobs',
-  Issuer: 'issuers', Certificate: 'certificates', Secret: 'secrets', NetworkPolicy: 'networkpolicies', Role: 'roles', RoleBinding: 'rolebindings',
+  Namespace: 'namespaces',
+  ServiceAccount: 'serviceaccounts',
+  ClusterRole: 'clusterroles',
+  ClusterRoleBinding: 'clusterrolebindings',
+  Service: 'services',
+  ConfigMap: 'configmaps',
+  StatefulSet: 'statefulsets',
+  PodDisruptionBudget: 'poddisruptionbudgets',
+  Job: 'jobs',
+  Issuer: 'issuers',
+  Certificate: 'certificates',
+  Secret: 'secrets',
+  NetworkPolicy: 'networkpolicies',
+  Role: 'roles',
+  RoleBinding: 'rolebindings',
 };
 
 function objectPath(object: KubeResource): string {
@@ -96,23 +108,42 @@ async function podsOf(cluster: string, namespace: string): Promise<KubeResource[
  */
 const WORLD: readonly WorldClusterSpec[] = [
   {
-    name: 'us-east1', region: 'us-east1', zones: ['us-east1-b', 'us-east1-c', 'us-east1-d'], serviceCidr: '10.16.0.0/20', podCidr: '10.12.0.0/14',
-    dns: 'gke-kube-dns', loadBalancerPool: '10.10.14.',
+    name: 'us-east1',
+    region: 'us-east1',
+    zones: ['us-east1-b', 'us-east1-c', 'us-east1-d'],
+    serviceCidr: '10.16.0.0/20',
+    podCidr: '10.12.0.0/14',
+    dns: 'gke-kube-dns',
+    loadBalancerPool: '10.10.14.',
     admit: cloudRules({
-      cloud: 'gcp', version: '1.35.1-gke.1396000', subsetting: false, subnetCidr: '10.10.0.0/20',
+      cloud: 'gcp',
+      version: '1.35.1-gke.1396000',
+      subsetting: false,
+      subnetCidr: '10.10.0.0/20',
       reservedAddresses: { 'crdb-dns-us-east1': { address: '10.10.15.250', purpose: 'SHARED_LOADBALANCER_VIP' } },
     }),
   },
   {
-    name: 'us-west1', region: 'us-west1', zones: ['us-west1-a', 'us-west1-b', 'us-west1-c'], serviceCidr: '10.28.0.0/20', podCidr: '10.24.0.0/14',
-    dns: 'gke-kube-dns', loadBalancerPool: '10.20.14.',
+    name: 'us-west1',
+    region: 'us-west1',
+    zones: ['us-west1-a', 'us-west1-b', 'us-west1-c'],
+    serviceCidr: '10.28.0.0/20',
+    podCidr: '10.24.0.0/14',
+    dns: 'gke-kube-dns',
+    loadBalancerPool: '10.20.14.',
     admit: cloudRules({ cloud: 'gcp', version: '1.36.2-gke.1498000', subsetting: true, subnetCidr: '10.20.0.0/20' }),
   },
   {
-    name: 'eu-west-1', region: 'eu-west-1', zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], serviceCidr: '172.20.0.0/16', podCidr: '100.64.0.0/16',
-    dns: 'eks-coredns', loadBalancerPool: '10.30.14.',
+    name: 'eu-west-1',
+    region: 'eu-west-1',
+    zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+    serviceCidr: '172.20.0.0/16',
+    podCidr: '100.64.0.0/16',
+    dns: 'eks-coredns',
+    loadBalancerPool: '10.30.14.',
     admit: cloudRules({
-      cloud: 'aws', vpcCidrs: ['10.30.0.0/16', '100.64.0.0/16'],
+      cloud: 'aws',
+      vpcCidrs: ['10.30.0.0/16', '100.64.0.0/16'],
       subnets: [
         { id: 'subnet-0a1b2c3d4e5f60001', zone: 'eu-west-1a', cidr: '10.30.0.0/20' },
         { id: 'subnet-0a1b2c3d4e5f60002', zone: 'eu-west-1b', cidr: '10.30.16.0/20' },
@@ -121,10 +152,18 @@ const WORLD: readonly WorldClusterSpec[] = [
     }),
   },
   {
-    name: EXTRA.name, region: EXTRA.region, zones: [...EXTRA.zones!], serviceCidr: EXTRA.serviceCidrs![0], podCidr: EXTRA.podCidrs![0],
-    dns: 'gke-kube-dns', loadBalancerPool: '10.40.14.',
+    name: EXTRA.name,
+    region: EXTRA.region,
+    zones: [...EXTRA.zones!],
+    serviceCidr: EXTRA.serviceCidrs![0],
+    podCidr: EXTRA.podCidrs![0],
+    dns: 'gke-kube-dns',
+    loadBalancerPool: '10.40.14.',
     admit: cloudRules({
-      cloud: 'gcp', version: '1.34.3-gke.1000000', subsetting: false, subnetCidr: '10.40.0.0/20',
+      cloud: 'gcp',
+      version: '1.34.3-gke.1000000',
+      subsetting: false,
+      subnetCidr: '10.40.0.0/20',
       reservedAddresses: { 'crdb-dns-ap-south1': { address: '10.40.15.250', purpose: 'SHARED_LOADBALANCER_VIP' } },
     }),
   },
@@ -274,7 +313,8 @@ describe('the gitops example, applied as docs/cdk8s.md says', () => {
     await provisionSharedCa(world.clusters, path.join(work, 'extra-ca'), { [EXTRA.name]: namespaceOf(EXTRA) });
     await applyAll(dir, [...names, EXTRA.name]);
     await world.waitFor('5 pods in the scaled cluster and 3 in the new one', async () =>
-      (await podsOf(names[0], namespaceOf(topology.clusters[0]))).length === 5 && (await podsOf(EXTRA.name, namespaceOf(EXTRA))).length === 3, 120_000);
+      (await podsOf(names[0], namespaceOf(topology.clusters[0]))).length === 5 &&
+      (await podsOf(EXTRA.name, namespaceOf(EXTRA))).length === 3, 120_000);
     for (const c of topology.clusters) {
       const now = new Map((await podsOf(c.name, namespaceOf(c))).map((p) => [p.metadata.uid!, p.metadata.labels!['controller-revision-hash']]));
       for (const [uid, revision] of pods.get(c.name)!) expect([c.name, uid, now.get(uid)]).toEqual([c.name, uid, revision]);

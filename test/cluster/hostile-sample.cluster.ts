@@ -6,12 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';
+import { installCertManagerCrds } from './support/cert-manager';
+import { World } from './support/harness';
 import { KubeClient, resourcePath } from './support/kube-client';
 import { dnsFieldManager, shippedDnsConfigMaps } from './support/managed-dns';
-import { World } from './support/harness';
-import { installCertManagerCrds } from './support/cert-manager';
-import { hostileSample } from '../support/hostile-sample';
 import { removeDir, tempDir } from '../e2e/support/processes';
+import { hostileSample } from '../support/hostile-sample';
 import { KubeObject } from 'crosscluster';
 
 jest.setTimeout(900_000);
@@ -46,8 +46,12 @@ async function versions(file: string): Promise<string[]> {
 beforeAll(async () => {
   work = tempDir('hostile');
   world = await World.start([{
-    name: 'target', region: 'target', zones: ['target-a', 'target-b', 'target-c'], serviceCidr: '10.96.0.0/16',
-    dns: 'kubeadm', loadBalancerPool: '10.250.0.',
+    name: 'target',
+    region: 'target',
+    zones: ['target-a', 'target-b', 'target-c'],
+    serviceCidr: '10.96.0.0/16',
+    dns: 'kubeadm',
+    loadBalancerPool: '10.250.0.',
   }], { suite: 3 });
   await installCertManagerCrds(world.clusters.cluster('target').kubeconfigPath);
 });

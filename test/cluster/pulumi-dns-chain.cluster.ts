@@ -5,9 +5,9 @@
 // coredns-custom). The forwarding lands as each platform takes it, survives the platform's reconciler,
 // a second `up` changes nothing, and `destroy` hands the DNS configuration back.
 import * as path from 'path';
+import { cloudRules, World, WorldClusterSpec } from './support/harness';
 import { resourcePath } from './support/kube-client';
 import { AKS_COREFILE, snapshotManagedDns } from './support/managed-dns';
-import { cloudRules, World, WorldClusterSpec } from './support/harness';
 import { changes, PulumiStack } from './support/pulumi-stack';
 import { removeDir, tempDir } from '../e2e/support/processes';
 
@@ -15,18 +15,33 @@ jest.setTimeout(900_000);
 
 const CLUSTERS = {
   'gke-east': {
-    cloud: 'gcp', region: 'us-east1', nodes: 3, zones: ['us-east1-b', 'us-east1-c', 'us-east1-d'],
-    nodeCidrs: ['10.10.0.0/20'], podCidrs: ['10.12.0.0/14'], serviceCidrs: ['10.16.0.0/20'],
+    cloud: 'gcp',
+    region: 'us-east1',
+    nodes: 3,
+    zones: ['us-east1-b', 'us-east1-c', 'us-east1-d'],
+    nodeCidrs: ['10.10.0.0/20'],
+    podCidrs: ['10.12.0.0/14'],
+    serviceCidrs: ['10.16.0.0/20'],
     gke: { version: '1.35.1-gke.1396000', dns: 'kube-dns' },
   },
   'eks-west': {
-    cloud: 'aws', region: 'us-west-2', nodes: 3, zones: ['us-west-2a', 'us-west-2b'],
-    nodeCidrs: ['10.20.0.0/16'], podCidrs: ['100.64.0.0/16'], serviceCidrs: ['172.20.0.0/16'],
+    cloud: 'aws',
+    region: 'us-west-2',
+    nodes: 3,
+    zones: ['us-west-2a', 'us-west-2b'],
+    nodeCidrs: ['10.20.0.0/16'],
+    podCidrs: ['100.64.0.0/16'],
+    serviceCidrs: ['172.20.0.0/16'],
     eks: { subnets: { 'us-west-2a': { id: 'subnet-0a000001', cidr: '10.20.0.0/20' }, 'us-west-2b': { id: 'subnet-0b000002', cidr: '10.20.16.0/20' } }, corednsAddon: false },
   },
   'aks-south': {
-    cloud: 'azure', region: 'southcentralus', nodes: 3, zones: ['southcentralus-1', 'southcentralus-2', 'southcentralus-3'],
-    nodeCidrs: ['10.30.0.0/16'], podCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.0.0.0/16'],
+    cloud: 'azure',
+    region: 'southcentralus',
+    nodes: 3,
+    zones: ['southcentralus-1', 'southcentralus-2', 'southcentralus-3'],
+    nodeCidrs: ['10.30.0.0/16'],
+    podCidrs: ['10.244.0.0/16'],
+    serviceCidrs: ['10.0.0.0/16'],
   },
 } as const;
 
@@ -35,24 +50,43 @@ const DNS_ADDRESSES = { 'gke-east': '10.10.15.250', 'eks-west': ['10.20.15.250',
 /** What each platform is, as its stand-in cloud controller sees it. */
 const WORLD: readonly WorldClusterSpec[] = [
   {
-    name: 'gke-east', region: 'us-east1', zones: [...CLUSTERS['gke-east'].zones], serviceCidr: '10.16.0.0/20', podCidr: '10.12.0.0/14',
-    dns: 'gke-kube-dns', loadBalancerPool: '10.10.14.',
+    name: 'gke-east',
+    region: 'us-east1',
+    zones: [...CLUSTERS['gke-east'].zones],
+    serviceCidr: '10.16.0.0/20',
+    podCidr: '10.12.0.0/14',
+    dns: 'gke-kube-dns',
+    loadBalancerPool: '10.10.14.',
     admit: cloudRules({
-      cloud: 'gcp', version: '1.35.1-gke.1396000', subsetting: false, subnetCidr: '10.10.0.0/20',
+      cloud: 'gcp',
+      version: '1.35.1-gke.1396000',
+      subsetting: false,
+      subnetCidr: '10.10.0.0/20',
       reservedAddresses: { 'crdb-dns': { address: '10.10.15.250', purpose: 'SHARED_LOADBALANCER_VIP' } },
     }),
   },
   {
-    name: 'eks-west', region: 'us-west-2', zones: [...CLUSTERS['eks-west'].zones], serviceCidr: '172.20.0.0/16', podCidr: '100.64.0.0/16',
-    dns: 'kubeadm', loadBalancerPool: '10.20.14.',
+    name: 'eks-west',
+    region: 'us-west-2',
+    zones: [...CLUSTERS['eks-west'].zones],
+    serviceCidr: '172.20.0.0/16',
+    podCidr: '100.64.0.0/16',
+    dns: 'kubeadm',
+    loadBalancerPool: '10.20.14.',
     admit: cloudRules({
-      cloud: 'aws', vpcCidrs: ['10.20.0.0/16', '100.64.0.0/16'],
+      cloud: 'aws',
+      vpcCidrs: ['10.20.0.0/16', '100.64.0.0/16'],
       subnets: [{ id: 'subnet-0a000001', zone: 'us-west-2a', cidr: '10.20.0.0/20' }, { id: 'subnet-0b000002', zone: 'us-west-2b', cidr: '10.20.16.0/20' }],
     }),
   },
   {
-    name: 'aks-south', region: 'southcentralus', zones: [...CLUSTERS['aks-south'].zones], serviceCidr: '10.0.0.0/16', podCidr: '10.244.0.0/16',
-    dns: 'aks-coredns', loadBalancerPool: '10.30.14.',
+    name: 'aks-south',
+    region: 'southcentralus',
+    zones: [...CLUSTERS['aks-south'].zones],
+    serviceCidr: '10.0.0.0/16',
+    podCidr: '10.244.0.0/16',
+    dns: 'aks-coredns',
+    loadBalancerPool: '10.30.14.',
     admit: cloudRules({ cloud: 'azure', subnets: { nodes: '10.30.0.0/16' } }),
   },
 ];

@@ -2,8 +2,8 @@
 // Kubernetes provider, against three simulated clusters whose stand-in cloud controller answers
 // after a delay: deploy, preview and refresh clean, scale up in place, destroy leaves nothing.
 import * as path from 'path';
-import { KubeResource, resourcePath } from './support/kube-client';
 import { cloudRules, World } from './support/harness';
+import { KubeResource, resourcePath } from './support/kube-client';
 import { changes, PulumiStack } from './support/pulumi-stack';
 import { removeDir, tempDir } from '../e2e/support/processes';
 
@@ -11,16 +11,34 @@ jest.setTimeout(900_000);
 
 const CLUSTERS = {
   'us-east1': {
-    cloud: 'gcp', region: 'us-east1', nodes: 3, zones: ['us-east1-b', 'us-east1-c', 'us-east1-d'],
-    nodeCidrs: ['10.10.0.0/20'], serviceCidrs: ['10.16.0.0/20'], podCidrs: ['10.12.0.0/14'], gke: { version: '1.35.1-gke.1396000' },
+    cloud: 'gcp',
+    region: 'us-east1',
+    nodes: 3,
+    zones: ['us-east1-b', 'us-east1-c', 'us-east1-d'],
+    nodeCidrs: ['10.10.0.0/20'],
+    serviceCidrs: ['10.16.0.0/20'],
+    podCidrs: ['10.12.0.0/14'],
+    gke: { version: '1.35.1-gke.1396000' },
   },
   'us-west1': {
-    cloud: 'gcp', region: 'us-west1', nodes: 3, zones: ['us-west1-a', 'us-west1-b', 'us-west1-c'],
-    nodeCidrs: ['10.20.0.0/20'], serviceCidrs: ['10.28.0.0/20'], podCidrs: ['10.24.0.0/14'], gke: { version: '1.35.1-gke.1396000' },
+    cloud: 'gcp',
+    region: 'us-west1',
+    nodes: 3,
+    zones: ['us-west1-a', 'us-west1-b', 'us-west1-c'],
+    nodeCidrs: ['10.20.0.0/20'],
+    serviceCidrs: ['10.28.0.0/20'],
+    podCidrs: ['10.24.0.0/14'],
+    gke: { version: '1.35.1-gke.1396000' },
   },
   'europe-west1': {
-    cloud: 'gcp', region: 'europe-west1', nodes: 3, zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'],
-    nodeCidrs: ['10.30.0.0/20'], serviceCidrs: ['10.38.0.0/20'], podCidrs: ['10.32.0.0/14'], gke: { version: '1.35.1-gke.1396000' },
+    cloud: 'gcp',
+    region: 'europe-west1',
+    nodes: 3,
+    zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'],
+    nodeCidrs: ['10.30.0.0/20'],
+    serviceCidrs: ['10.38.0.0/20'],
+    podCidrs: ['10.32.0.0/14'],
+    gke: { version: '1.35.1-gke.1396000' },
   },
 } as const;
 
@@ -44,8 +62,13 @@ async function databasePods(cluster: string): Promise<KubeResource[]> {
 beforeAll(async () => {
   work = tempDir('pulumi-per-pod');
   world = await World.start(Object.entries(CLUSTERS).map(([name, c], i) => ({
-    name, region: c.region, zones: c.zones, serviceCidr: c.serviceCidrs[0], podCidr: c.podCidrs[0],
-    dns: 'gke-kube-dns' as const, loadBalancerPool: `10.${10 * (i + 1)}.14.`,
+    name,
+    region: c.region,
+    zones: c.zones,
+    serviceCidr: c.serviceCidrs[0],
+    podCidr: c.podCidrs[0],
+    dns: 'gke-kube-dns' as const,
+    loadBalancerPool: `10.${10 * (i + 1)}.14.`,
     // What GKE is: its controller's rules for internal load balancers in the cluster's node subnet.
     admit: cloudRules({ cloud: 'gcp', version: '1.35.1-gke.1396000', subsetting: false, subnetCidr: c.nodeCidrs[0] }),
   })), { suite: 2, loadBalancerDelayMs: 3_000 });

@@ -33,8 +33,6 @@ export class CockroachModel {
   public readonly jobRuns: JobRun[] = [];
   /** The last errors of the loop (bounded), for failure messages. */
   public readonly errors: string[] = [];
-  /** Decides other Jobs by name; replace it to make a Job fail or hang. */
-  public jobOutcome: (job: string, component: string) => JobOutcome = () => 'succeed';
   /**
    * Jobs whose containers really run (by their pods' component label): the function runs the pod's
    * scripts (see container-runner.ts) and says how the pod ended. Each pod is run once.
@@ -49,6 +47,9 @@ export class CockroachModel {
   constructor(private readonly clusters: readonly ModelledCluster[], private readonly pollMs = 200) {
     this.loop = this.run();
   }
+
+  /** Decides other Jobs by name; replace it to make a Job fail or hang. */
+  public jobOutcome: (job: string, component: string) => JobOutcome = () => 'succeed';
 
   /** When the first init Job succeeded (ms after the model started), if it did. */
   public get initializedAt(): number | undefined {
@@ -122,7 +123,11 @@ export class CockroachModel {
           { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
         ],
         containerStatuses: (pod.spec.containers as { name: string; image: string }[]).map((c) => ({
-          name: c.name, image: c.image, ready: false, restartCount: 0, started: false,
+          name: c.name,
+          image: c.image,
+          ready: false,
+          restartCount: 0,
+          started: false,
           state: { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: pod.status.startTime ?? now, finishedAt: now } },
         })),
       },

@@ -30,6 +30,12 @@ export function writeFakeCluster(state: string, nodes: readonly FakeNode[], buil
   }
 }
 
+/** The regions the fake knows for a database. */
+export function fakeRegions(state: string, database: string): string[] {
+  const file = path.join(state, `regions.${database}`);
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : [];
+}
+
 /** The calls the fake received, one argument line each. */
 export function fakeCalls(state: string): string[] {
   const file = path.join(state, 'calls');
@@ -73,10 +79,29 @@ case "$1 $2" in
     echo "id	is_live	replicas	is_decommissioning	membership	is_draining"
     for id in "\${ids[@]}"; do echo "$id	true	$(cat "$state/replicas.$id")	true	$(membership "$id")	false"; done ;;
   sql*)
+    # A few statements the Jobs run, kept as state: the databases and their regions.
     statement="\${@: -1}"
     case "$statement" in
       *ranges.underreplicated*) printf 'coalesce\\n0\\n' ;;
-      *) echo OK ;;
+      *"SHOW REGIONS FROM DATABASE"*)
+        region="$(sed -n "s/.*WHERE region = '\\([^']*\\)'.*/\\1/p" <<<"$statement")"
+        count=0
+        for db in $(grep -o 'SHOW REGIONS FROM DATABASE "[^"]*"' <<<"$statement" | sed 's/.*"\\(.*\\)"/\\1/'); do
+          grep -qx "$region" "$state/regions.$db" 2>/dev/null && count=$((count + 1))
+        done
+        printf 'count\\n%s\\n' "$count" ;;
+      *)
+        # Each statement of a -e list (';'-separated) in turn.
+        while IFS= read -r one; do
+          db="$(sed -n 's/.*DATABASE \\(IF NOT EXISTS \\)\\{0,1\\}"\\([^"]*\\)".*/\\2/p' <<<"$one")"
+          region="$(sed -n 's/.*REGION \\(IF \\(NOT \\)\\{0,1\\}EXISTS \\)\\{0,1\\}"\\([^"]*\\)".*/\\3/p' <<<"$one")"
+          case "$one" in
+            *"CREATE DATABASE"*) touch "$state/regions.$db" ;;
+            *"PRIMARY REGION"*|*"ADD REGION"*) grep -qx "$region" "$state/regions.$db" 2>/dev/null || echo "$region" >> "$state/regions.$db" ;;
+            *"DROP REGION"*) [ -e "$state/regions.$db" ] && { grep -vx "$region" "$state/regions.$db" > "$state/regions.$db.new" || true; mv "$state/regions.$db.new" "$state/regions.$db"; } ;;
+          esac
+        done < <(tr ';' '\\n' <<<"$statement")
+        echo OK ;;
     esac ;;
   *) echo "fake cockroach: unexpected call: $*" >&2; exit 2 ;;
 esac`;

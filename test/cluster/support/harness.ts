@@ -1,12 +1,12 @@
 // One suite's simulated world: the clusters, the stand-in cloud load-balancer controller and the
 // CockroachDB readiness model, started together and stopped together (also on failure).
+import { installCertManagerCrds, startCertManager } from './cert-manager';
 import { CockroachModel } from './cockroach-model';
 import { KubeResource } from './kube-client';
 import { AdmitLoadBalancer, requestedIp, StandInLoadBalancerController } from './load-balancer-controller';
-import { admitLoadBalancer, CloudFacts, ServiceObject } from '../../support/cloud-load-balancer-rules';
 import { AddonManager } from './managed-dns';
-import { installCertManagerCrds, startCertManager } from './cert-manager';
 import { SimulatedClusters, SimulatedClusterSpec } from './simulated-clusters';
+import { admitLoadBalancer, CloudFacts, ServiceObject } from '../../support/cloud-load-balancer-rules';
 
 /** A cluster of the world: the simulated cluster and the cloud rules its load balancers meet. */
 export interface WorldClusterSpec extends SimulatedClusterSpec {

@@ -62,8 +62,8 @@ export class KubeClient {
         agent: this.agent,
         timeout: this.timeoutMs,
         headers: {
-          'Authorization': `Bearer ${this.endpoint.token}`,
-          'Accept': 'application/json',
+          Authorization: `Bearer ${this.endpoint.token}`,
+          Accept: 'application/json',
           ...(payload !== undefined ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload) } : {}),
         },
       }, (res) => {

@@ -89,7 +89,8 @@ export async function installManagedDns(cluster: { client: KubeClient; spec: { s
     objects.push({
       path: resourcePath('v1', 'configmaps', NS, name),
       object: {
-        apiVersion: 'v1', kind: 'ConfigMap',
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
         metadata: { name, namespace: NS, labels: flavour === 'kubeadm' ? {} : { 'addonmanager.kubernetes.io/mode': mode } },
         data,
       },
@@ -98,7 +99,8 @@ export async function installManagedDns(cluster: { client: KubeClient; spec: { s
   objects.push({
     path: resourcePath('apps/v1', 'deployments', NS, deploymentName),
     object: {
-      apiVersion: 'apps/v1', kind: 'Deployment',
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata: { name: deploymentName, namespace: NS, labels },
       spec: {
         replicas: 2,
@@ -119,7 +121,8 @@ export async function installManagedDns(cluster: { client: KubeClient; spec: { s
   objects.push({
     path: resourcePath('v1', 'services', NS, 'kube-dns'),
     object: {
-      apiVersion: 'v1', kind: 'Service',
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: { name: 'kube-dns', namespace: NS, labels },
       spec: {
         selector: { 'k8s-app': 'kube-dns' },
@@ -186,7 +189,8 @@ export class AddonManager {
         const path = resourcePath('v1', 'configmaps', NS, name);
         const live = await client.find(path);
         const object = {
-          apiVersion: 'v1', kind: 'ConfigMap',
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
           metadata: { name, namespace: NS, labels: { 'addonmanager.kubernetes.io/mode': reconcile ? 'Reconcile' : 'EnsureExists' } },
           data,
         };

@@ -65,7 +65,15 @@ async function main(): Promise<void> {
     const at = Date.now() - started;
     const pre = event.resourcePreEvent?.metadata;
     if (pre) {
-      const step: ResourceStep = { urn: pre.urn, type: pre.type, op: pre.op, diffs: pre.diffs, keys: pre.keys, detailedDiff: pre.detailedDiff as Record<string, unknown> | undefined, startMs: at };
+      const step: ResourceStep = {
+        urn: pre.urn,
+        type: pre.type,
+        op: pre.op,
+        diffs: pre.diffs,
+        keys: pre.keys,
+        detailedDiff: pre.detailedDiff as Record<string, unknown> | undefined,
+        startMs: at,
+      };
       steps.push(step);
       open.set(pre.urn, step);
     }
