@@ -83,5 +83,30 @@ export function registerKubeObject(name: string, source: KubeObjectSource, opts:
       ? live.apply((o) => withEngineAnnotations(o.metadata.annotations, engineAnnotations))
       : withEngineAnnotations(skeleton.metadata.annotations, engineAnnotations),
   };
-  return factory(name, args, opts);
+  const split = DATA_PATCHES[`${skeleton.apiVersion}/${skeleton.kind}`];
+  if (!split) return factory(name, args, opts);
+  // pulumi-kubernetes replaces a ConfigMap or Secret (delete, then create) whenever its data changes,
+  // unless the user's provider sets enableConfigMapMutable/enableSecretMutable (provider/pkg/provider/diff.go).
+  // A scale-up or new SANs would then delete the topology ConfigMap or a certificate Secret under running
+  // pods. So the object is registered for its identity (created and deleted with the stack) and its data
+  // by a patch resource, which the provider always updates in place (server-side apply, own field manager).
+  const identityArgs: Record<string, unknown> = { metadata: args.metadata };
+  const dataArgs: Record<string, unknown> = { metadata: { name: skeleton.metadata.name, namespace: skeleton.metadata.namespace } };
+  for (const [field, value] of Object.entries(args)) {
+    if (field === 'metadata') continue;
+    (split.dataFields.includes(field) ? dataArgs : identityArgs)[field] = value;
+  }
+  const identity = factory(name, identityArgs, opts);
+  return split.patch(`${name}-data`, dataArgs, {
+    ...opts,
+    // The identity object waits for everything the object would have waited for.
+    dependsOn: [identity],
+    deleteBeforeReplace: undefined,
+  });
 }
+
+/** ConfigMaps and Secrets: their data goes through a patch resource, updated in place. */
+const DATA_PATCHES: Readonly<Record<string, { dataFields: readonly string[]; patch: Factory }>> = {
+  'v1/ConfigMap': { dataFields: ['data', 'binaryData'], patch: (n, a, o) => new k8s.core.v1.ConfigMapPatch(n, a, o) },
+  'v1/Secret': { dataFields: ['data', 'stringData'], patch: (n, a, o) => new k8s.core.v1.SecretPatch(n, a, o) },
+};

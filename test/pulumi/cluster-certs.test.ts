@@ -1,6 +1,6 @@
 // ClusterCerts on its own: an existing CA given as (secret) outputs, RSA keys, SANs from outputs.
 import type * as pulumiType from '@pulumi/pulumi';
-import { isSecretValue, kubeObjectOf, Recorded, settle, startMocks, valueOf } from './mock-engine';
+import { isSecretValue, kubeObjectOf, kubeResources, Recorded, settle, startMocks, valueOf } from './mock-engine';
 
 let pulumi: typeof pulumiType;
 let recorded: Recorded[];
@@ -62,7 +62,7 @@ test('the SANs include the given per-pod addresses, split into IPs and names', a
 });
 
 test('Secrets in every cluster namespace, with cert-manager key names', async () => {
-  const secrets = recorded.filter((r) => r.type === 'kubernetes:core/v1:Secret');
+  const secrets = kubeResources(recorded).filter((r) => r.type === 'kubernetes:core/v1:Secret');
   expect(secrets.map((s) => `${s.provider}:${s.inputs.metadata.namespace}/${s.inputs.metadata.name}`).sort()).toEqual([
     'a:a/cockroachdb-client-root', 'a:a/cockroachdb-node', 'b:crdb-b/cockroachdb-client-root', 'b:crdb-b/cockroachdb-node',
   ]);

@@ -98,7 +98,7 @@ test('each DNS load balancer admits its peers\' pod and node CIDRs only', () => 
 });
 
 test('kube-dns gets stubDomains for the remote clusters only, through a forced patch', () => {
-  const patch = recorded.find((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.provider === 'one')!;
+  const patch = recorded.find((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.inputs.metadata.namespace === 'kube-system' && r.provider === 'one')!;
   expect(patch.inputs.metadata).toEqual({ name: 'kube-dns', namespace: 'kube-system', annotations: { 'pulumi.com/patchForce': 'true' } });
   expect(Object.keys(patch.inputs.data)).toEqual(['stubDomains']);
   expect(JSON.parse(patch.inputs.data.stubDomains)).toEqual({
@@ -112,7 +112,7 @@ test('kube-dns gets stubDomains for the remote clusters only, through a forced p
 test('a self-managed CoreDNS keeps its Corefile and gains one marked forwarding section', async () => {
   const reads = recorded.filter((r) => r.readId === 'kube-system/coredns' && r.name.startsWith('chain-'));
   expect(reads.map((r) => r.provider).sort()).toEqual(['eks-west', 'gke-east']);
-  const patch = recorded.find((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.provider === 'gke-east')!;
+  const patch = recorded.find((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.inputs.metadata.namespace === 'kube-system' && r.provider === 'gke-east')!;
   const corefile: string = patch.inputs.data.Corefile;
   expect(corefile.startsWith(EXISTING_COREFILE)).toBe(true);
   expect(corefile).toContain('# customized by the user');
@@ -120,13 +120,13 @@ test('a self-managed CoreDNS keeps its Corefile and gains one marked forwarding 
   expect(corefile).toContain('eks-west.svc.cluster.local:53 {');
   expect(corefile).toContain('forward . 10.20.15.250 10.20.31.250 {\n        force_tcp');
   expect(corefile).not.toContain('gke-east.svc.cluster.local:53');
-  const eksPatch = recorded.find((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.provider === 'eks-west')!;
+  const eksPatch = recorded.find((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.inputs.metadata.namespace === 'kube-system' && r.provider === 'eks-west')!;
   const gkeIp = (await valueOf(chain.dnsAddresses))['gke-east'][0];
   expect(eksPatch.inputs.data.Corefile).toContain(`forward . ${gkeIp}`);
 });
 
 test('AKS gets coredns-custom with a .server key, never coredns', () => {
-  const patches = recorded.filter((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.provider === 'aks-south');
+  const patches = recorded.filter((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.inputs.metadata.namespace === 'kube-system' && r.provider === 'aks-south');
   expect(patches.map((p) => p.inputs.metadata.name)).toEqual(['coredns-custom']);
   expect(Object.keys(patches[0].inputs.data)).toEqual(['crosscluster.server']);
   expect(patches[0].inputs.data['crosscluster.server']).toContain('forward . 10.20.15.250 10.20.31.250');
@@ -175,7 +175,7 @@ test('MultiRegionCockroach with DNS chaining: pods advertise their FQDN; the cha
     one: [0, 1, 2].map((i) => `cockroachdb-${i}.cockroachdb.crdb-one.svc.cluster.local`),
     two: [0, 1, 2].map((i) => `cockroachdb-${i}.cockroachdb.crdb-two.svc.cluster.local`),
   });
-  const core = recorded.find((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.provider === 'two')!;
+  const core = recorded.find((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.inputs.metadata.namespace === 'kube-system' && r.provider === 'two')!;
   expect(core.inputs.data.Corefile).toContain('crdb-one.svc.cluster.local:53');
   // The database NetworkPolicy, in each cluster.
   const policies = kubeResources(recorded).filter((r) => r.type === 'kubernetes:networking.k8s.io/v1:NetworkPolicy');

@@ -52,6 +52,6 @@ test('the EKS DNS load balancer is pinned to both IPs, one per subnet, in AZ ord
 });
 
 test('the GKE cluster forwards the EKS namespace to both addresses', () => {
-  const patch = recorded.find((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.provider === 'gke-east')!;
+  const patch = recorded.find((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.inputs.metadata.namespace === 'kube-system' && r.provider === 'gke-east')!;
   expect(JSON.parse(patch.inputs.data.stubDomains)).toEqual({ 'eks-west.svc.cluster.local': ['10.20.15.250', '10.20.31.250'] });
 });

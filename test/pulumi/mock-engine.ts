@@ -1,7 +1,7 @@
 // The Pulumi tests run on the mocks the package ships (crosscluster/pulumi/testing), as a user's
 // tests would; this file only adds the few helpers the tests share.
 import {
-  CloudMocks, CloudMocksOptions, isSecretValue, MOCK_EXISTING_COREFILE, MockedResource, outputValue, settle as settleMocks, unwrapSecrets,
+  CloudMocks, CloudMocksOptions, isSecretValue, MOCK_EXISTING_COREFILE, MockedResource, outputValue, settle as settleMocks, unwrapSecrets, withDataPatchesMerged,
 } from 'crosscluster/pulumi/testing';
 
 export { isSecretValue, unwrapSecrets };
@@ -41,7 +41,8 @@ export function kubeObjectOf(resource: Recorded): Record<string, any> {
 
 /** Only the Kubernetes resources that create or patch objects (no providers, no reads). */
 export function kubeResources(recorded: readonly Recorded[]): Recorded[] {
-  return recorded.filter((r) => r.type.startsWith('kubernetes:') && r.readId === undefined);
+  // A ConfigMap or Secret and the patch carrying its data are one object in the cluster.
+  return withDataPatchesMerged(recorded.filter((r) => r.type.startsWith('kubernetes:') && r.readId === undefined));
 }
 
 /** Drops `pulumi.com/` annotations (engine hints), and `annotations` when nothing else is left. */

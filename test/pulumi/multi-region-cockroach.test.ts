@@ -75,7 +75,8 @@ test('addresses, advertise addresses and the join list come from the mocked load
   const join = CLUSTERS.flatMap((c) => [0, 1, 2].map((i) => `${address(c.name, i)}:26257`));
   expect(await valueOf(component.joinAddresses)).toEqual(join);
   // The topology ConfigMap of every cluster carries the same join list and each pod's own address.
-  const configMaps = ofType('kubernetes:core/v1:ConfigMap').filter((r) => r.readId === undefined && r.inputs.metadata.name === 'cockroachdb-topology');
+  // The ConfigMap and the patch that carries its data, as one object (kubeResources merges them).
+  const configMaps = kubeResources(recorded).filter((r) => r.type === 'kubernetes:core/v1:ConfigMap' && r.inputs.metadata.name === 'cockroachdb-topology');
   expect(configMaps).toHaveLength(3);
   for (const cm of configMaps) {
     expect(cm.inputs.data.join).toBe(join.join(','));
@@ -142,7 +143,7 @@ test('private keys and everything carrying them are secret', async () => {
   // The engine receives the key material of the CA signature, the CSRs and the Secrets as secrets.
   for (const r of ofType('tls:index/locallySignedCert:LocallySignedCert')) expect(isSecretValue(r.inputs.caPrivateKeyPem)).toBe(true);
   for (const r of ofType('tls:index/certRequest:CertRequest')) expect(isSecretValue(r.inputs.privateKeyPem)).toBe(true);
-  const secrets = ofType('kubernetes:core/v1:Secret');
+  const secrets = kubeResources(recorded).filter((r) => r.type === 'kubernetes:core/v1:Secret');
   expect(secrets).toHaveLength(6);
   for (const s of secrets) {
     expect(isSecretValue(s.inputs.stringData)).toBe(true);

@@ -39,7 +39,8 @@ test.each(['perPod', 'dnsChain'] as const)('%s: preview registers the same resou
   expect(normalCsr.inputs.ipAddresses).toContain('127.0.0.1');
   if (networking === 'perPod') {
     expect(previewCsr.inputs.ipAddresses).toEqual(unknown);
-    const topology = preview.find((r) => r.name === 'crdb-us-east-cockroachdb-topology')!;
+    // The topology ConfigMap's data is carried by its patch (updated in place as addresses change).
+    const topology = preview.find((r) => r.name === 'crdb-us-east-cockroachdb-topology-data')!;
     expect(topology.inputs.data).toEqual(unknown);
   } else {
     // DNS chaining: the SANs and the database objects know every address up front.

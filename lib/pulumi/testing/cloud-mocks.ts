@@ -59,6 +59,34 @@ export interface MockedKubeObject {
   readonly object: Record<string, any>;
 }
 
+/** The resource types of a ConfigMap or Secret and of the patch that carries its data. */
+const DATA_PATCH_OF: Readonly<Record<string, string>> = {
+  'kubernetes:core/v1:ConfigMap': 'kubernetes:core/v1:ConfigMapPatch',
+  'kubernetes:core/v1:Secret': 'kubernetes:core/v1:SecretPatch',
+};
+
+/**
+ * The library registers a ConfigMap or Secret whose data can change as the object (created and deleted
+ * with the stack) plus a patch named `<name>-data` carrying its data, so data changes update in place.
+ * Tests look at the object as it ends up in the cluster: the two merged into one, the patch left out.
+ */
+export function withDataPatchesMerged(resources: readonly MockedResource[]): MockedResource[] {
+  const patches = new Map(resources.filter((r) => Object.values(DATA_PATCH_OF).includes(r.type)).map((r) => [`${r.provider}/${r.type}/${r.name}`, r]));
+  const merged: MockedResource[] = [];
+  const used = new Set<MockedResource>();
+  for (const r of resources) {
+    const patch = DATA_PATCH_OF[r.type] && r.readId === undefined ? patches.get(`${r.provider}/${DATA_PATCH_OF[r.type]}/${r.name}-data`) : undefined;
+    if (!patch) {
+      merged.push(r);
+      continue;
+    }
+    used.add(patch);
+    const { metadata: _metadata, ...data } = patch.inputs;
+    merged.push({ ...r, inputs: { ...r.inputs, ...data }, state: { ...r.state, ...data } });
+  }
+  return merged.filter((r) => !used.has(r));
+}
+
 /** The provider's resource name in a provider reference (`<urn>::<id>`, the URN ending in `::<name>`). */
 function providerName(reference: string | undefined): string | undefined {
   if (!reference) return undefined;
@@ -154,8 +182,7 @@ export class CloudMocks implements pulumi.runtime.Mocks {
    * @param provider only the objects sent through the provider resource of this name
    */
   public kubeObjects(provider?: string): MockedKubeObject[] {
-    return this.resources
-      .filter((r) => r.type.startsWith('kubernetes:') && r.readId === undefined)
+    return withDataPatchesMerged(this.resources.filter((r) => r.type.startsWith('kubernetes:') && r.readId === undefined))
       .filter((r) => provider === undefined || r.provider === provider)
       .map((r) => ({ provider: r.provider, object: unwrapSecrets(r.inputs) }));
   }

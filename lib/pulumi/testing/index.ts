@@ -5,6 +5,6 @@
  * outputs resolve as in a real `pulumi up`. Needs only `@pulumi/pulumi`.
  * @packageDocumentation
  */
-export { CloudMocks, CloudMocksOptions, MockedKubeObject, MockedResource, outputValue, settle } from './cloud-mocks';
+export { CloudMocks, CloudMocksOptions, MockedKubeObject, MockedResource, outputValue, settle, withDataPatchesMerged } from './cloud-mocks';
 export { LoadBalancerIngress, MOCK_AWS_PSK_PREFIX, MOCK_EXISTING_COREFILE, computedAttributes, loadBalancerIngress, standInSecret } from './cloud-answers';
 export { isSecretValue, unwrapSecrets } from './secret-values';
