@@ -1,7 +1,8 @@
 // The Pulumi tests run on the mocks the package ships (crosscluster/pulumi/testing), as a user's
 // tests would; this file only adds the few helpers the tests share.
 import {
-  CloudMocks, CloudMocksOptions, isSecretValue, MOCK_EXISTING_COREFILE, MockedResource, outputValue, settle as settleMocks, unwrapSecrets, withDataPatchesMerged,
+  CloudMocks, CloudMocksOptions, isSecretValue, MOCK_EXISTING_COREFILE, MockedResource, outputValue, settle as settleMocks, unwrapSecrets,
+  withDataPatchesMerged,
 } from 'crosscluster/pulumi/testing';
 
 export { isSecretValue, unwrapSecrets };
