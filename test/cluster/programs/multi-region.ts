@@ -4,6 +4,7 @@
 //   networking    'perPodLoadBalancers' | 'dnsChain'
 //   dnsAddresses  (object, dnsChain) per cluster name, the DNS load balancer's IP
 //   version       the CockroachDB version
+//   upgrade       (object) an upgrade in progress: { from, finalize? }
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ClusterSpec, MultiRegionCockroach, Networking, Tls } from 'crosscluster/pulumi';
@@ -24,6 +25,7 @@ export default function program(): Record<string, unknown> {
     networking,
     tls: Tls.insecure(),
     version: config.get('version'),
+    upgrade: config.getObject<{ from: string; finalize?: boolean }>('upgrade'),
     initTimeout: '5m',
   });
   return {
