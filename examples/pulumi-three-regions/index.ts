@@ -40,7 +40,11 @@ export function deploy(): MultiRegionCockroach {
     })),
     // Internal load balancers with global access, admitting the three clusters' ranges only.
     networking: Networking.perPodLoadBalancers(),
-    tls: Tls.generated({ algorithm: 'ECDSA', validityHours: 8760, earlyRenewalHours: 720 }),
+    // `pulumi config set tls cert-manager` where cert-manager runs in every cluster with the shared CA
+    // Secret (docs/cdk8s.md shows how); otherwise Pulumi generates the CA and certificates.
+    tls: config.get('tls') === 'cert-manager'
+      ? Tls.certManager()
+      : Tls.generated({ algorithm: 'ECDSA', validityHours: 8760, earlyRenewalHours: 720 }),
     survivalGoal: 'region',
   });
 }

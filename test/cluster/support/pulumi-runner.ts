@@ -5,6 +5,7 @@
 // prefixed with RESULT_MARKER.
 import * as fs from 'fs';
 import * as path from 'path';
+import * as pulumi from '@pulumi/pulumi';
 import { EngineEvent, LocalWorkspace, PulumiCommand } from '@pulumi/pulumi/automation';
 
 /** What to run. */
@@ -99,7 +100,9 @@ async function main(): Promise<void> {
     const program = async () => {
       const module = await import(job.programModule);
       const build = module[job.programExport ?? 'default'];
-      return typeof build === 'function' ? build() : undefined;
+      if (typeof build === 'function') return build();
+      // A program like a user's index.ts: it builds the stack when loaded, its exported Outputs are the stack outputs.
+      return Object.fromEntries(Object.entries(module).filter(([, value]) => pulumi.Output.isInstance(value)));
     };
     const stack = await LocalWorkspace.createOrSelectStack(
       { projectName: job.projectName, stackName: job.stackName, program },
