@@ -261,6 +261,24 @@ describe('the gitops example, applied as docs/cdk8s.md says', () => {
     }
   });
 
+  test('negative control: a profile that claims a newer GKE than the cluster runs gets a DNS load balancer GKE refuses', async () => {
+    // us-east1 runs 1.35.1 (no mixed-protocol internal load balancers); a profile claiming 1.36.2 with
+    // subsetting renders one UDP+TCP Service, which the cloud's rules refuse: no address, a Warning Event.
+    const wrong = { ...topology, clusters: topology.clusters.map((c) => (c.name === 'us-east1' ? { ...c, gke: { version: '1.36.2-gke.1498000', dns: 'kube-dns' as const, subsetting: true } } : c)) };
+    const dir = path.join(work, 'dist-wrong');
+    synthInto(dir, (app) => build(app, wrong));
+    const file = path.join(dir, 'us-east1-dns.k8s.yaml');
+    const mixed = objectsOf(fs.readFileSync(file, 'utf8')).find((o) => o.kind === 'Service' && o.spec.ports.length === 2)!;
+    const { client } = world.clusters.cluster('us-east1');
+    const applied = await world.clusters.kubectl('us-east1', ['apply', '--server-side', '-f', '-'], { input: JSON.stringify(mixed) });
+    expect([applied.code, applied.stderr]).toEqual([0, '']);
+    await world.waitFor('the stand-in GKE controller decided', async () => world.loadBalancers.refusals().some((r) => r.startsWith(`us-east1/kube-system/${mixed.metadata.name}`)));
+    expect(world.loadBalancers.refusals().find((r) => r.startsWith(`us-east1/kube-system/${mixed.metadata.name}`))).toMatch(/needs GKE 1\.36\.2-gke\.1498000 with subsetting/);
+    const service = await client.get(resourcePath('v1', 'services', 'kube-system', mixed.metadata.name));
+    expect(service.status?.loadBalancer?.ingress ?? []).toEqual([]);
+    await client.delete(resourcePath('v1', 'services', 'kube-system', mixed.metadata.name));
+  });
+
   test('a second apply of the same files changes no object (generation and resourceVersion stay)', async () => {
     const before = new Map<string, Map<string, KubeResource>>();
     for (const name of names) before.set(name, await liveObjects(name, files));

@@ -7,8 +7,8 @@ import { X509Certificate } from 'crypto';
 import * as path from 'path';
 import { checkServerIdentity } from 'tls';
 import { provisionSharedCa } from './support/gitops';
-import { resourcePath } from './support/kube-client';
 import { cloudRules, World } from './support/harness';
+import { resourcePath } from './support/kube-client';
 import { PulumiStack } from './support/pulumi-stack';
 import { ROOT, removeDir, tempDir } from '../e2e/support/processes';
 
@@ -30,8 +30,13 @@ let stack: PulumiStack;
 beforeAll(async () => {
   work = tempDir('pulumi-example');
   world = await World.start(REGIONS.map((region, i) => ({
-    name: region, region, zones: [`${region}-b`, `${region}-c`, `${region}-d`], serviceCidr: `10.${100 + i}.0.0/20`, podCidr: NETWORKS[region].podCidrs[0],
-    dns: 'gke-kube-dns' as const, loadBalancerPool: `${NETWORKS[region].nodeCidrs[0].split('.').slice(0, 2).join('.')}.14.`,
+    name: region,
+    region,
+    zones: [`${region}-b`, `${region}-c`, `${region}-d`],
+    serviceCidr: `10.${100 + i}.0.0/20`,
+    podCidr: NETWORKS[region].podCidrs[0],
+    dns: 'gke-kube-dns' as const,
+    loadBalancerPool: `${NETWORKS[region].nodeCidrs[0].split('.').slice(0, 2).join('.')}.14.`,
     admit: cloudRules({ cloud: 'gcp', version: '1.35.1-gke.1396000', subsetting: false, subnetCidr: NETWORKS[region].nodeCidrs[0] }),
   })), { suite: 8, loadBalancerDelayMs: 2_000 });
   // The prerequisites of cert-manager TLS, as in docs/cdk8s.md: cert-manager, and one CA in every namespace.
