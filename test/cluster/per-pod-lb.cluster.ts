@@ -106,6 +106,8 @@ test('synth, prerequisites, apply: every per-pod load balancer accepted at its r
     await world.waitFor(`${c.name}: node certificate issued`, async () =>
       (await client.find(resourcePath('v1', 'secrets', ns, 'cockroachdb-node')))?.data?.['tls.crt'] !== undefined, 120_000);
     const cert = new X509Certificate(Buffer.from((await client.get(resourcePath('v1', 'secrets', ns, 'cockroachdb-node'))).data['tls.crt'], 'base64'));
-    for (const address of advertised) expect([c.name, address, checkServerIdentity(address, cert.toLegacyObject() as any)]).toEqual([c.name, address, undefined]);
+    for (const address of advertised) {
+      expect([c.name, address, checkServerIdentity(address, cert.toLegacyObject() as any)]).toEqual([c.name, address, undefined]);
+    }
   }
 });
