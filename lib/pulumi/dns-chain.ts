@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { DnsAddressInput, ingressAddress, pendingDnsAddresses, resolveDnsAddresses } from './address-inputs';
 import { PulumiClusterSpec, toClusterSpecs } from './cluster-spec';
 import { registerKubeObject } from './kube-resource';
+import { loadBalancerTimeoutProblems, loadBalancerTimeouts } from './load-balancer-timeout';
 import { WAIT_FOR_INGRESS } from './per-pod-load-balancers';
 import { requireArgs, validatePulumiTopology } from './validation';
 import { isIpAddress } from '../core/cidr';
@@ -45,6 +46,12 @@ export interface DnsChainArgs {
    * @default - the peers' pod and node CIDRs
    */
   readonly sourceRanges?: readonly string[];
+  /**
+   * How long `pulumi up` waits for the cloud to give each load balancer its address (a Pulumi
+   * duration such as '10m'). A load balancer the cloud refuses fails the update after this.
+   * @default '15m'
+   */
+  readonly loadBalancerTimeout?: string;
 }
 
 /** One remote domain a cluster forwards, with the addresses it forwards to. */
@@ -82,7 +89,7 @@ export class DnsChain extends pulumi.ComponentResource {
   constructor(name: string, args: DnsChainArgs, opts?: pulumi.ComponentResourceOptions) {
     requireArgs(args, 'DnsChain');
     const topology = dnsTopology(args, pendingDnsAddresses(args.dnsAddresses));
-    validatePulumiTopology(topology, args.clusters);
+    validatePulumiTopology(topology, args.clusters, 'pulumi', loadBalancerTimeoutProblems(args.loadBalancerTimeout));
     const skeleton = planDeployment(topology, { engine: 'pulumi', placeholders: true });
     super('crosscluster:index:DnsChain', name, {}, opts);
 
@@ -104,7 +111,7 @@ export class DnsChain extends pulumi.ComponentResource {
           parent: this,
           provider: args.clusters[i].provider,
           deleteBeforeReplace: true,
-          customTimeouts: { create: DNS_LOAD_BALANCER_TIMEOUT, update: DNS_LOAD_BALANCER_TIMEOUT },
+          customTimeouts: loadBalancerTimeouts(args.loadBalancerTimeout),
         }) as k8s.core.v1.Service);
       const given = ownValue(args.dnsAddresses, cluster.name);
       if (given !== undefined) {
@@ -178,8 +185,6 @@ export class DnsChain extends pulumi.ComponentResource {
   }
 }
 
-/** How long a DNS load-balancer Service may take to get its address from the cloud. */
-export const DNS_LOAD_BALANCER_TIMEOUT = '15m';
 
 function findObject(objects: ReadonlyMap<string, KubeObject>, key: string): KubeObject {
   const object = objects.get(key);

@@ -5,6 +5,7 @@ import { ClusterCerts } from './cluster-certs';
 import { PulumiClusterSpec, toClusterSpecs } from './cluster-spec';
 import { DnsChain } from './dns-chain';
 import { registerKubeObject } from './kube-resource';
+import { loadBalancerTimeoutProblems } from './load-balancer-timeout';
 import { PerPodLoadBalancers } from './per-pod-load-balancers';
 import { requireArgs, validatePulumiTopology } from './validation';
 import { TopologyInput } from '../core/input';
@@ -56,6 +57,12 @@ export interface MultiRegionCockroachArgs extends CockroachOptions {
    * @default '30m'
    */
   readonly initTimeout?: string;
+  /**
+   * How long `pulumi up` waits for the cloud to give each load balancer its address (a Pulumi
+   * duration such as '10m'). A load balancer the cloud refuses fails the update after this.
+   * @default '15m'
+   */
+  readonly loadBalancerTimeout?: string;
 }
 
 /** Names of one cluster's objects. */
@@ -108,7 +115,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
   constructor(name: string, args: MultiRegionCockroachArgs, opts?: pulumi.ComponentResourceOptions) {
     requireArgs(args, 'MultiRegionCockroach');
     const topology = toTopology(args);
-    validatePulumiTopology(topology, args.clusters);
+    validatePulumiTopology(topology, args.clusters, 'pulumi', loadBalancerTimeoutProblems(args?.loadBalancerTimeout));
     const skeleton = planDeployment(topology, { engine: 'pulumi', placeholders: true });
     const dependent = addressDependentObjects(topology, 'pulumi');
     super('crosscluster:index:MultiRegionCockroach', name, {}, opts);
@@ -142,6 +149,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
         sourceRanges: lbOptions.sourceRanges,
         externalDns: lbOptions.externalDns,
         namespaces,
+        loadBalancerTimeout: args.loadBalancerTimeout,
       }, { parent: this });
       podAddresses = this.loadBalancers.addresses;
     }
@@ -153,6 +161,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
         internal: dnsOptions.internal,
         tcpOnlyClusters: dnsOptions.tcpOnlyClusters,
         sourceRanges: dnsOptions.sourceRanges,
+        loadBalancerTimeout: args.loadBalancerTimeout,
       }, { parent: this });
     }
 
@@ -300,7 +309,9 @@ function findDatabaseObject(objects: ReadonlyMap<string, KubeObject>, key: strin
 
 /** The engine-agnostic topology of the arguments, with output-valued addresses as placeholders until they resolve. */
 function toTopology(args: MultiRegionCockroachArgs): TopologyInput {
-  const { clusters, networking, tls, podAddresses, dnsAddresses, initTimeout: _initTimeout, ...cockroach } = args ?? ({} as MultiRegionCockroachArgs);
+  const {
+    clusters, networking, tls, podAddresses, dnsAddresses, initTimeout: _initTimeout, loadBalancerTimeout: _loadBalancerTimeout, ...cockroach
+  } = args ?? ({} as MultiRegionCockroachArgs);
   let effective = networking;
   if (networking instanceof Networking && networking.perPodLoadBalancers && podAddresses) {
     const options = networking.perPodLoadBalancers;

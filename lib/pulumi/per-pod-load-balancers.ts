@@ -5,6 +5,7 @@ import {
 } from './address-inputs';
 import { PulumiClusterSpec, toClusterSpecs } from './cluster-spec';
 import { registerKubeObject } from './kube-resource';
+import { loadBalancerTimeoutProblems, loadBalancerTimeouts } from './load-balancer-timeout';
 import { requireArgs, validatePulumiTopology } from './validation';
 import { TopologyInput } from '../core/input';
 import { Networking, PodAddress, toPodAddress } from '../core/networking';
@@ -59,6 +60,12 @@ export interface PerPodLoadBalancersArgs {
    * @default - the namespaces exist already
    */
   readonly namespaces?: Readonly<Record<string, pulumi.Resource>>;
+  /**
+   * How long `pulumi up` waits for the cloud to give each load balancer its address (a Pulumi
+   * duration such as '10m'). A load balancer the cloud refuses fails the update after this.
+   * @default '15m'
+   */
+  readonly loadBalancerTimeout?: string;
 }
 
 /**
@@ -77,7 +84,7 @@ export class PerPodLoadBalancers extends pulumi.ComponentResource {
   constructor(name: string, args: PerPodLoadBalancersArgs, opts?: pulumi.ComponentResourceOptions) {
     requireArgs(args, 'PerPodLoadBalancers');
     const topology = perPodTopology(args, pendingPodAddresses(args.addresses));
-    validatePulumiTopology(topology, args.clusters);
+    validatePulumiTopology(topology, args.clusters, 'pulumi', loadBalancerTimeoutProblems(args.loadBalancerTimeout));
     const skeleton = planDeployment(topology, { engine: 'pulumi', placeholders: true });
     super('crosscluster:index:PerPodLoadBalancers', name, {}, opts);
 
@@ -103,6 +110,7 @@ export class PerPodLoadBalancers extends pulumi.ComponentResource {
           provider: spec.provider,
           deleteBeforeReplace: true,
           dependsOn: ownValue(args.namespaces, cluster.name) ? [ownValue(args.namespaces, cluster.name)!] : [],
+          customTimeouts: loadBalancerTimeouts(args.loadBalancerTimeout),
         }) as k8s.core.v1.Service;
       });
       podAddresses[cluster.name] = cluster.pods.map((pod, ordinal) => {

@@ -130,4 +130,21 @@ describe('pulumi up: per-pod load balancers on three simulated GKE clusters', ()
       expect(managed).toEqual([]);
     }
   });
+
+  test('a cloud that never provisions a load balancer fails the up after loadBalancerTimeout, naming the Service, instead of blocking', async () => {
+    world.loadBalancers.paused = true;
+    try {
+      const started = Date.now();
+      const up = await stack.run('up', { config: { ...configFor(CLUSTERS), loadBalancerTimeout: { value: '45s' } } });
+      expect(up.ok).toBe(false);
+      expect(up.error).toMatch(/cockroachdb-\d-lb/);
+      expect(up.error).toMatch(/timed out|Timeout|timeout/);
+      // Well before the provider's default of ten minutes.
+      expect(Date.now() - started).toBeLessThan(5 * 60_000);
+    } finally {
+      world.loadBalancers.paused = false;
+      const destroyed = await stack.run('destroy', { config: configFor(CLUSTERS) });
+      expect(destroyed.error).toBeUndefined();
+    }
+  });
 });

@@ -49,3 +49,23 @@ test.each([
   await settle();
   expect(recorded.slice(before).map((r) => r.type)).toEqual(['pulumi:providers:kubernetes']);
 });
+
+test('a loadBalancerTimeout Pulumi cannot take is refused before anything is registered, naming the field', async () => {
+  const k8s = await import('@pulumi/kubernetes');
+  const { MultiRegionCockroach, Networking, TopologyError } = await import('../../lib/pulumi');
+  const clusters = [
+    { name: 'a', cloud: 'gcp' as const, region: 'us-east1', nodes: 3, podCidrs: ['10.0.0.0/16'], nodeCidrs: ['10.1.0.0/16'] },
+  ].map((c) => ({ ...c, provider: new k8s.Provider(`lbt-${c.name}`, { kubeconfig: c.name }) }));
+  for (const bad of ['15 minutes', '0m', 15, '']) {
+    const before = recorded.filter((r) => r.name.startsWith('lbt-') && !r.type.startsWith('pulumi:providers')).length;
+    let error: unknown;
+    try {
+      new MultiRegionCockroach(`lbt-${String(bad)}`, { clusters, networking: Networking.perPodLoadBalancers(), loadBalancerTimeout: bad as string });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TopologyError);
+    expect((error as InstanceType<typeof TopologyError>).problems.map((p) => p.path)).toEqual(['loadBalancerTimeout']);
+    expect(recorded.filter((r) => r.name.startsWith('lbt-') && !r.type.startsWith('pulumi:providers')).length).toBe(before);
+  }
+});

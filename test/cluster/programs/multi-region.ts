@@ -5,6 +5,7 @@
 //   dnsAddresses  (object, dnsChain) per cluster name, the DNS load balancer's IP
 //   version       the CockroachDB version
 //   upgrade       (object) an upgrade in progress: { from, finalize? }
+//   loadBalancerTimeout  how long `up` waits for each load balancer's address
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ClusterSpec, MultiRegionCockroach, Networking, Tls } from 'crosscluster/pulumi';
@@ -27,6 +28,7 @@ export default function program(): Record<string, unknown> {
     version: config.get('version'),
     upgrade: config.getObject<{ from: string; finalize?: boolean }>('upgrade'),
     initTimeout: '5m',
+    loadBalancerTimeout: config.get('loadBalancerTimeout'),
   });
   return {
     joinAddresses: db.joinAddresses,

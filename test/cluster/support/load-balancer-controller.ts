@@ -50,6 +50,8 @@ export class StandInLoadBalancerController {
   public readonly records: LoadBalancerRecord[] = [];
   /** The last errors of the loop (bounded), for failure messages. */
   public readonly errors: string[] = [];
+  /** While true the controller answers no Service (a cloud that never provisions). */
+  public paused = false;
   private readonly firstSeen = new Map<string, number>();
   private readonly decided = new Map<string, string>();
   private readonly next = new Map<string, number>();
@@ -74,7 +76,7 @@ export class StandInLoadBalancerController {
 
   private async run(): Promise<void> {
     while (this.running) {
-      for (const cluster of this.clusters) {
+      for (const cluster of this.paused ? [] : this.clusters) {
         try {
           await this.reconcile(cluster);
         } catch (error) {
