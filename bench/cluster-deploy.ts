@@ -61,7 +61,7 @@ async function measure(clusters: number, nodes: number): Promise<Row> {
   try {
     const stack = new PulumiStack(path.join(work, 'stack'), path.join(ROOT, 'test', 'cluster', 'programs', 'multi-region.ts'));
     const config = {
-      kubeconfigs: { value: JSON.stringify(Object.fromEntries(world.clusters.clusters.map((c) => [c.name, c.kubeconfig]))), secret: true },
+      kubeconfigs: { value: world.kubeconfigsJson(), secret: true },
       clusters: {
         value: JSON.stringify(Object.fromEntries(names.map((name, i) => [name, {
           cloud: 'gcp', region: name, nodes, zones: [`${name}-a`, `${name}-b`, `${name}-c`], podCidrs: [`10.${i * 4}.0.0/16`],

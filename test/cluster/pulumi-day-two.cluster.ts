@@ -35,7 +35,7 @@ let stack: PulumiStack;
 
 function config(clusters: Record<string, Record<string, unknown>>, extra: Record<string, unknown> = {}) {
   return {
-    kubeconfigs: { value: JSON.stringify(Object.fromEntries(world.clusters.clusters.map((c) => [c.name, c.kubeconfig]))), secret: true },
+    kubeconfigs: { value: world.kubeconfigsJson(), secret: true },
     clusters: { value: JSON.stringify(clusters) },
     networking: { value: 'dnsChain' },
     dnsAddresses: { value: JSON.stringify({ 'us-east1': '10.10.15.250', 'us-west1': '10.20.15.250' }) },

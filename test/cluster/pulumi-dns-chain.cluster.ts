@@ -98,7 +98,7 @@ const original: Record<string, Awaited<ReturnType<typeof snapshotManagedDns>>> =
 
 function config() {
   return {
-    kubeconfigs: { value: JSON.stringify(Object.fromEntries(world.clusters.clusters.map((c) => [c.name, c.kubeconfig]))), secret: true },
+    kubeconfigs: { value: world.kubeconfigsJson(), secret: true },
     clusters: { value: JSON.stringify(CLUSTERS) },
     networking: { value: 'dnsChain' },
     dnsAddresses: { value: JSON.stringify(DNS_ADDRESSES) },

@@ -48,7 +48,7 @@ let stack: PulumiStack;
 
 function configFor(clusters: Record<string, object>) {
   return {
-    kubeconfigs: { value: JSON.stringify(Object.fromEntries(world.clusters.clusters.map((c) => [c.name, c.kubeconfig]))), secret: true },
+    kubeconfigs: { value: world.kubeconfigsJson(), secret: true },
     clusters: { value: JSON.stringify(clusters) },
     networking: { value: 'perPodLoadBalancers' },
   };

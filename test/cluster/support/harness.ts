@@ -87,6 +87,11 @@ export class World {
     await startCertManager({ kubeconfig: kubeconfigPath, group: this.clusters.processes, name: `${cluster}/cert-manager`, verbosity: 1 });
   }
 
+  /** Every cluster's kubeconfig by cluster name, as JSON: the value of a program's `kubeconfigs` secret config. */
+  public kubeconfigsJson(): string {
+    return JSON.stringify(Object.fromEntries(this.clusters.clusters.map((c) => [c.name, c.kubeconfig])));
+  }
+
   /** Stops the controllers first, then every process. */
   public async stop(): Promise<void> {
     await Promise.allSettled([this.loadBalancers.stop(), this.cockroach.stop(), this.addons.stop()]);
