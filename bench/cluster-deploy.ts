@@ -64,7 +64,7 @@ async function measure(clusters: number, nodes: number): Promise<Row> {
       kubeconfigs: { value: world.kubeconfigsJson(), secret: true },
       clusters: {
         value: JSON.stringify(Object.fromEntries(names.map((name, i) => [name, {
-          cloud: 'gcp', region: name, nodes, zones: [`${name}-a`, `${name}-b`, `${name}-c`], podCidrs: [`10.${i * 4}.0.0/16`],
+          cloud: 'gcp', region: name, nodes, zones: [`${name}-a`, `${name}-b`, `${name}-c`], podCidrs: [`10.${i * 4}.0.0/16`], nodeCidrs: [`10.${150 + i}.0.0/20`],
         }]))),
       },
       networking: { value: 'perPodLoadBalancers' },
