@@ -111,7 +111,7 @@ describe.each(DNS_CASES)('DNS chain: $name', (kase) => {
           corefileEdits.set(c.name, { original: configMap.data.Corefile, run: corefile, edits, standIns: 1 });
           corefilePath = writeFile(clusterDir, 'Corefile', corefile);
         }
-        await startCoreDns(group, coredns, `coredns ${c.name}`, corefilePath, { host: sim.endpoint.host, port: 8181 });
+        await startCoreDns(group, coredns, `coredns ${c.name}`, corefilePath, { host: sim.endpoint.host, port: 8181 }, sim.endpoint);
         stats.coredns++;
       }
       stats.multiAddressForwards += c.dnsForwards.filter((f) => f.servers.length > 1).length;

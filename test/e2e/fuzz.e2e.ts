@@ -165,7 +165,7 @@ test('the Corefile of every random DNS-chain topology loads in CoreDNS and serve
     fs.mkdirSync(clusterDir);
     const zone = writeFile(clusterDir, `db.${c.clusterDomain}`, zoneFile(c.clusterDomain, endpoint.host, records));
     const { corefile } = corefileForTest(configMap.data.Corefile, { endpoint, zoneFile: zone, upstream: { host: `127.${BASE}.255.53`, port }, lbToResolver });
-    const p = await startCoreDns(group, coredns, `coredns fuzz ${n}`, writeFile(clusterDir, 'Corefile', corefile), { host: endpoint.host, port: 8181 });
+    const p = await startCoreDns(group, coredns, `coredns fuzz ${n}`, writeFile(clusterDir, 'Corefile', corefile), { host: endpoint.host, port: 8181 }, endpoint);
     try {
       const r = await query(endpoint, c.pods[c.pods.length - 1].fqdn);
       expect({ corefile: configMap.data.Corefile, status: r.status, addresses: r.addresses })
