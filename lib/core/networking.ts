@@ -1,3 +1,10 @@
+import { HostNetworkOptions } from './strategies/host-network';
+import { PodIpsOptions } from './strategies/pod-ips';
+
+export type { HostNetworkNode, HostNetworkOptions } from './strategies/host-network';
+export type { PodIpsOptions } from './strategies/pod-ips';
+export type { RoutedNetwork } from './strategies/routed-network';
+
 /**
  * A per-pod address given up front: an IP or DNS name, with the cloud-specific handles
  * that pin a load balancer to it.
@@ -93,7 +100,7 @@ export interface PerPodLoadBalancersOptions {
 }
 
 /** The strategy kinds. */
-export type NetworkingKind = 'dnsChain' | 'perPodLoadBalancers';
+export type NetworkingKind = 'dnsChain' | 'perPodLoadBalancers' | 'podIps' | 'hostNetwork';
 
 /**
  * How pods in one cluster reach pods in another, and so which addresses they advertise.
@@ -117,11 +124,30 @@ export class Networking {
     return new Networking('perPodLoadBalancers', options);
   }
 
+  /**
+   * Pod IPs directly: each pod advertises its own pod IP (downward API), each cluster gets one
+   * internal load balancer used only for `--join`, and in secure mode each pod gets a certificate of
+   * its own at start (cert-manager, with the pod's IP). Nothing sits between two nodes on the data
+   * path. Needs routable, disjoint pod CIDRs between every pair of clusters (one VPC, peering or VPN).
+   */
+  public static podIps(options: PodIpsOptions = {}): Networking {
+    return new Networking('podIps', options);
+  }
+
+  /**
+   * Host networking with static placement: one database pod per listed node, on the node's network,
+   * advertising the node's static address (listed per cluster), which the node certificate covers
+   * and the join list is made of. No load balancer and no DNS forwarding; nothing between two nodes.
+   */
+  public static hostNetwork(options: HostNetworkOptions = {}): Networking {
+    return new Networking('hostNetwork', options);
+  }
+
   private constructor(
     /** The strategy. */
     public readonly kind: NetworkingKind,
     /** The strategy's options. */
-    public readonly options: DnsChainOptions | PerPodLoadBalancersOptions,
+    public readonly options: DnsChainOptions | PerPodLoadBalancersOptions | PodIpsOptions | HostNetworkOptions,
   ) {}
 
   /** The options as DNS-chain options; empty for another strategy. */
@@ -132,6 +158,16 @@ export class Networking {
   /** The options as per-pod load-balancer options; empty for another strategy. */
   public get perPodLoadBalancers(): PerPodLoadBalancersOptions | undefined {
     return this.kind === 'perPodLoadBalancers' ? (this.options as PerPodLoadBalancersOptions) : undefined;
+  }
+
+  /** The options as pod-IP options; empty for another strategy. */
+  public get podIps(): PodIpsOptions | undefined {
+    return this.kind === 'podIps' ? (this.options as PodIpsOptions) : undefined;
+  }
+
+  /** The options as host-network options; empty for another strategy. */
+  public get hostNetwork(): HostNetworkOptions | undefined {
+    return this.kind === 'hostNetwork' ? (this.options as HostNetworkOptions) : undefined;
   }
 }
 

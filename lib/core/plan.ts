@@ -12,6 +12,10 @@ import {
 import { DatabaseNetworkPolicyOptions } from './network-policy-options';
 import { Networking, PodAddress, toPodAddress } from './networking';
 import { Problem, throwIfProblems } from './problems';
+import {
+  AdvertiseSource, directPathJoinList, directPathSanAddresses, HostNetworkPlan, hostNetworkOf, JoinLoadBalancerPlan,
+  joinLoadBalancerOf, NODE_ADVERTISE_HOST, POD_IP_ADVERTISE_HOST,
+} from './strategies/direct-path-plan';
 import { hostPort, SanPlan, toSanPlan } from './sans';
 import { Tls } from './tls';
 import { Cloud, ClusterDnsKind, COCKROACH_PORT, COCKROACH_RPC_PORT, ResolvedCockroachOptions } from './topology';
@@ -24,6 +28,8 @@ export interface ResolvedAddresses {
   readonly podAddresses?: Readonly<Record<string, readonly string[]>>;
   /** Per cluster: the DNS load balancer's IP(s). Overrides the strategy options. */
   readonly dnsAddresses?: Readonly<Record<string, string | readonly string[]>>;
+  /** Per cluster: the join load balancer's address(es) (`Networking.podIps`). Overrides the strategy options. */
+  readonly joinAddresses?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 /** Options of {@link planDeployment}. */
@@ -52,6 +58,12 @@ export interface PodPlan {
   readonly advertiseHost: string;
   /** The load-balancer address spec, for the per-pod load-balancer strategy. */
   readonly loadBalancer?: PodAddress;
+  /**
+   * Set when the pod learns its advertise address at start: its own pod IP (`Networking.podIps`) or
+   * its node's listed address (`Networking.hostNetwork`); `advertiseHost` is then a marker
+   * (`$(POD_IP)`, `$(NODE_ADDRESS)`), not an address.
+   */
+  readonly advertiseFrom?: AdvertiseSource;
 }
 
 /** Forwarding of one remote cluster's service domain to its DNS load balancer. */
@@ -108,6 +120,10 @@ export interface ClusterPlan {
   readonly remainingNodes: number;
   /** The cluster's region is being removed: dropped from the databases, every node decommissioned. */
   readonly retiring: boolean;
+  /** The join load balancer (`Networking.podIps` only). */
+  readonly joinLoadBalancer?: JoinLoadBalancerPlan;
+  /** The listed nodes and the placement label (`Networking.hostNetwork` only). */
+  readonly hostNetwork?: HostNetworkPlan;
 }
 
 /** The whole deployment: what every engine renders and checks. */
@@ -147,6 +163,9 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
   const base = cockroach.name;
   const lbOptions = input.networking.perPodLoadBalancers;
   const dnsOptions = input.networking.dnsChain;
+  const podIpsOptions = input.networking.podIps;
+  const hostOptions = input.networking.hostNetwork;
+  const advertiseFrom: AdvertiseSource | undefined = podIpsOptions ? 'podIP' : hostOptions ? 'nodeAddress' : undefined;
   const tcpOnly = new Set(dnsOptions?.tcpOnlyClusters ?? []);
 
   // The resolved addresses were merged into the canonical topology by readTopology.
@@ -183,9 +202,16 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
         }
         loadBalancer = given !== undefined ? { ...toPodAddress(given), address: advertiseHost } : { address: advertiseHost };
       }
-      pods.push({ name: podName(base, ordinal), ordinal, fqdn, advertiseHost, loadBalancer });
+      if (advertiseFrom) advertiseHost = advertiseFrom === 'podIP' ? POD_IP_ADVERTISE_HOST : NODE_ADVERTISE_HOST;
+      pods.push({ name: podName(base, ordinal), ordinal, fqdn, advertiseHost, loadBalancer, ...(advertiseFrom ? { advertiseFrom } : {}) });
     }
     const serviceDomain = serviceDomainOf(spec);
+    const joinLoadBalancer = podIpsOptions ? joinLoadBalancerOf(spec, podIpsOptions, options.placeholders === true) : undefined;
+    if (joinLoadBalancer && joinLoadBalancer.addresses.length === 0) {
+      problems.push({ path: `networking.joinAddresses.${spec.name}`, message: `the join load-balancer address of cluster '${spec.name}' is not known` });
+    }
+    const hostNetwork = hostOptions ? hostNetworkOf(spec, hostOptions, namespace) : undefined;
+    const direct = { joinLoadBalancer, hostNetwork, retiring: spec.retiring === true, remainingNodes: remainingNodes(spec) };
     const dnsForwards: DnsForward[] = dnsOptions
       ? input.clusters
         .filter((remote) => remote.name !== spec.name)
@@ -213,7 +239,7 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
       names,
       pods,
       localityPrefix: localityPrefix(spec),
-      nodeCertSans: nodeCertificateSans(names, namespace, serviceDomain, pods, input.networking),
+      nodeCertSans: nodeCertificateSans(names, namespace, serviceDomain, pods, input.networking, directPathSanAddresses(direct)),
       dnsForwards,
       dnsAddress: dnsOptions ? dnsAddressesOf(spec.name)[0] : undefined,
       dnsAddresses: dnsOptions ? dnsAddressesOf(spec.name) : [],
@@ -227,6 +253,8 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
       decommissionOrdinals: decommissionOrdinals(spec),
       remainingNodes: remainingNodes(spec),
       retiring: spec.retiring === true,
+      ...(joinLoadBalancer ? { joinLoadBalancer } : {}),
+      ...(hostNetwork ? { hostNetwork } : {}),
     };
   });
   throwIfProblems(problems);
@@ -236,7 +264,9 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
   return {
     clusters,
     // Nodes on their way out are no entry point: a retiring cluster's pods, and pods being decommissioned.
-    joinAddresses: joinList(clusters.map((c) => ({ pods: c.pods.slice(0, c.remainingNodes) })), rpcPort),
+    joinAddresses: advertiseFrom
+      ? directPathJoinList(clusters, rpcPort, JOIN_PODS_PER_CLUSTER)
+      : joinList(clusters.map((c) => ({ pods: c.pods.slice(0, c.remainingNodes) })), rpcPort),
     cockroach,
     networking: input.networking,
     tls: input.tls,
@@ -265,6 +295,7 @@ function nodeCertificateSans(
   serviceDomain: string,
   pods: readonly PodPlan[],
   networking: Networking,
+  directPath: readonly string[],
 ): SanPlan {
   const publicService = names.publicService;
   const headless = names.headlessService;
@@ -284,5 +315,7 @@ function nodeCertificateSans(
     '127.0.0.1',
     '::1',
     ...strategyAddresses,
+    // Networking.podIps: the cluster's join load balancer; Networking.hostNetwork: every listed node.
+    ...directPath,
   ]);
 }

@@ -8,6 +8,7 @@ import { canonicalTls, canonicalTopology } from './validation/canonical';
 import { checkClusters } from './validation/clusters';
 import { checkCockroachOptions } from './validation/cockroach-options';
 import { CheckContext, TopologyChecker } from './validation/context';
+import { checkDirectPath, isDirectPathKind, rebuildDirectPath } from './validation/direct-path';
 import { checkDnsDomains } from './validation/dns-domains';
 import { isDnsLabel } from './validation/kubernetes-values';
 import { checkNetworking } from './validation/networking';
@@ -26,6 +27,8 @@ const CHECKERS: readonly TopologyChecker[] = [
   checkDnsDomains,
   checkCockroachOptions,
   checkNetworking,
+  // Networking.podIps and Networking.hostNetwork: join addresses, node lists, pod-range routing.
+  checkDirectPath,
   checkTls,
   // Day 2: upgrades, scale-down, region removal and the production options.
   propsChecker(findLifecycleProblems),
@@ -60,6 +63,7 @@ export function propsChecker(check: (input: TopologyInput, engine?: Engine) => r
  * canonical IPs; lists copied; a value of another shape null (each reported by checkNetworking).
  */
 function readNetworking(networking: NetworkingSnapshot): Networking {
+  if (isDirectPathKind(networking.kind)) return rebuildDirectPath(networking);
   const ip = (value: unknown) => (value !== null && typeof value === 'object' ? null : canonicalIp(value) ?? value);
   const options: Record<string, unknown> = { ...networking.options };
   for (const key of ['tcpOnlyClusters', 'sourceRanges']) {

@@ -2,6 +2,7 @@ import { KubeObject } from './kube-object';
 import { commonLabels } from './labels';
 import { ClusterPlan, DeploymentPlan } from '../core/plan';
 import { CertManagerTlsOptions } from '../core/tls';
+import { usesPodCertificates } from './pod-certificates';
 
 /** The cert-manager defaults. */
 export const CERT_MANAGER_DEFAULTS = {
@@ -33,6 +34,8 @@ export function renderCertificates(plan: DeploymentPlan, cluster: ClusterPlan): 
   const ns = cluster.namespace;
   const issuerRef = { name: o.issuerName, kind: 'Issuer', group: 'cert-manager.io' };
   const privateKey = { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' };
+  // With pod IPs each pod applies a Certificate of its own at start (pod-certificates.ts).
+  const perPod = usesPodCertificates(plan);
   return [
     {
       apiVersion: 'cert-manager.io/v1',
@@ -40,7 +43,7 @@ export function renderCertificates(plan: DeploymentPlan, cluster: ClusterPlan): 
       metadata: { name: o.issuerName, namespace: ns, labels },
       spec: { ca: { secretName: o.caSecretName } },
     },
-    {
+    ...perPod ? [] : [{
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
       metadata: { name: cluster.names.nodeSecret, namespace: ns, labels },
@@ -55,7 +58,7 @@ export function renderCertificates(plan: DeploymentPlan, cluster: ClusterPlan): 
         privateKey,
         issuerRef,
       },
-    },
+    }],
     {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',

@@ -1,10 +1,12 @@
 import { renderDecommission, renderMultiRegionSqlJob, renderUpgradeJob } from './day-two-jobs';
+import { directPathTopologyData, withDirectPath } from './direct-path-pod';
 import { renderHashedJob } from './job';
 import { KubeObject } from './kube-object';
 import { commonLabels, selectorLabels } from './labels';
 import {
   CERT_FILE_MODE, certsMount, certsVolume, cockroachImage, containerSecurityContext, fixedResources, jobImage, podSecurityContext,
 } from './pod-parts';
+import { renderPodCertificateAccess } from './pod-certificates';
 import { renderScaleDownGuard } from './scale-down-guard';
 import {
   advertiseKey, DATA_DIR, ENCRYPTION_DIR, initScript, LOCALITY_DIR, LOG_CONFIG_DIR, LOG_CONFIG_FILE, localityScript,
@@ -36,7 +38,9 @@ export function renderTopologyConfigMap(plan: DeploymentPlan, cluster: ClusterPl
     join: plan.joinAddresses.join(','),
     locality: cluster.localityPrefix,
   };
-  for (const pod of cluster.pods) data[advertiseKey(pod.name)] = pod.advertiseHost;
+  // A pod that learns its address at start (pod IP, host network) has no key.
+  for (const pod of cluster.pods) if (!pod.advertiseFrom) data[advertiseKey(pod.name)] = pod.advertiseHost;
+  Object.assign(data, directPathTopologyData(cluster));
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -123,7 +127,7 @@ export function renderStatefulSet(plan: DeploymentPlan, cluster: ClusterPlan, op
       ...(storageClass ? { storageClassName: storageClass } : {}),
     },
   });
-  return {
+  return withDirectPath(plan, cluster, {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
     metadata: { name: cluster.names.statefulSet, namespace: cluster.namespace, labels: commonLabels(cluster) },
@@ -205,7 +209,7 @@ export function renderStatefulSet(plan: DeploymentPlan, cluster: ClusterPlan, op
         ...(o.walFailover ? [claim('wal-failover', o.walFailover.size ?? '25Gi', o.walFailover.storageClass)] : []),
       ],
     },
-  };
+  });
 }
 
 /**
@@ -313,6 +317,7 @@ export function renderDatabase(plan: DeploymentPlan, cluster: ClusterPlan, optio
       spec: { type: 'ClusterIP', selector: selectorLabels(cluster), ports: servicePorts(plan) },
     },
     renderTopologyConfigMap(plan, cluster),
+    ...renderPodCertificateAccess(plan, cluster),
     ...renderLogConfig(plan, cluster),
     ...renderScaleDownGuard(plan, cluster),
     renderStatefulSet(plan, cluster, options),

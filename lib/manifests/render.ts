@@ -1,6 +1,7 @@
 import { renderCertificates } from './certificates';
 import { renderDatabase } from './database';
 import { renderDns } from './dns';
+import { renderJoinLoadBalancer } from './join-load-balancer';
 import { KubeObject } from './kube-object';
 import { renderNetworkPolicies } from './network-policies';
 import { renderPerPodServices } from './per-pod-services';
@@ -12,7 +13,7 @@ export interface ClusterManifests {
   readonly cluster: string;
   /** Namespace, RBAC, Services, topology ConfigMap, StatefulSet, PDB, (in one cluster) the init Job, the NetworkPolicy. */
   readonly database: KubeObject[];
-  /** Per-pod LoadBalancer Services (per-pod load-balancer strategy). */
+  /** Per-pod LoadBalancer Services (per-pod load balancers), or the join load balancer (pod IPs). */
   readonly loadBalancers: KubeObject[];
   /** cert-manager Issuer and Certificates (cert-manager TLS). */
   readonly certificates: KubeObject[];
@@ -25,7 +26,7 @@ export function renderCluster(plan: DeploymentPlan, cluster: ClusterPlan): Clust
   return {
     cluster: cluster.name,
     database: [...renderDatabase(plan, cluster), ...renderNetworkPolicies(plan, cluster)],
-    loadBalancers: renderPerPodServices(plan, cluster),
+    loadBalancers: [...renderPerPodServices(plan, cluster), ...renderJoinLoadBalancer(plan, cluster)],
     certificates: renderCertificates(plan, cluster),
     dns: renderDns(plan, cluster),
   };

@@ -77,20 +77,23 @@ export function startScript(plan: DeploymentPlan): string {
     ? ` --enterprise-encryption=path=${DATA_DIR},key=${ENCRYPTION_DIR}/${o.encryptionAtRest.key ?? 'store.key'},old-key=` +
       (o.encryptionAtRest.oldKey ? `${ENCRYPTION_DIR}/${o.encryptionAtRest.oldKey}` : 'plain')
     : '';
+  const direct = directAdvertise(plan);
   return [
     'set -eu',
     ...(secure ? certReloaderFunction() : []),
     ...(o.separateSqlPort ? [`sql_address() { case "$1" in *:*) printf '[%s]:${COCKROACH_PORT}' "$1" ;; *) printf '%s:${COCKROACH_PORT}' "$1" ;; esac; }`] : []),
-    'pod="$(hostname)"',
-    `advertise_file="${TOPOLOGY_DIR}/advertise-host.\${pod}"`,
-    'if [ ! -s "$advertise_file" ]; then',
-    '  echo "no advertise address for ${pod} in the topology ConfigMap yet; retrying on restart" >&2',
-    '  exit 1',
-    'fi',
+    ...(direct ? direct.check : [
+      'pod="$(hostname)"',
+      `advertise_file="${TOPOLOGY_DIR}/advertise-host.\${pod}"`,
+      'if [ ! -s "$advertise_file" ]; then',
+      '  echo "no advertise address for ${pod} in the topology ConfigMap yet; retrying on restart" >&2',
+      '  exit 1',
+      'fi',
+    ]),
     'locality="$(cat ' + `${TOPOLOGY_DIR}/locality)"`,
     `zone="$(cat ${LOCALITY_DIR}/zone 2>/dev/null || true)"`,
     'if [ -n "$zone" ]; then locality="${locality},zone=${zone}"; fi',
-    'advertise="$(cat "$advertise_file")"',
+    ...(direct ? direct.read : ['advertise="$(cat "$advertise_file")"']),
     // exec keeps this shell's pid, so the reloader started here signals cockroach itself.
     ...(secure ? ['reload_certs "$$" &'] : []),
     'exec cockroach start' + logging +
@@ -103,6 +106,42 @@ export function startScript(plan: DeploymentPlan): string {
       wal + encryption +
       (extra ? ` ${extra}` : ''),
   ].join('\n');
+}
+
+/**
+ * Where a pod of the direct-path strategies finds its advertise address at start: its pod IP
+ * (`Networking.podIps`, downward API), or its node's listed address from the topology ConfigMap
+ * (`Networking.hostNetwork`), refused when the node is not listed or its IP is no longer the listed
+ * one (a recreated VM): the pod would advertise an address no certificate covers.
+ */
+function directAdvertise(plan: DeploymentPlan): { check: string[]; read: string[] } | undefined {
+  if (plan.networking.kind === 'podIps') {
+    return {
+      check: ['if [ -z "${POD_IP:-}" ]; then echo "no pod IP in the downward API (status.podIP) yet; retrying on restart" >&2; exit 1; fi'],
+      read: ['advertise="$POD_IP"'],
+    };
+  }
+  if (plan.networking.kind !== 'hostNetwork') return undefined;
+  return {
+    check: [
+      `node_file="${TOPOLOGY_DIR}/node-address.\${NODE_NAME}"`,
+      'if [ ! -s "$node_file" ]; then',
+      '  echo "node ${NODE_NAME} carries the database placement label but is not one of the listed nodes of this cluster (networking.nodes): list it with its static address, or remove the label from it" >&2',
+      '  exit 1',
+      'fi',
+      'listed="$(cat "$node_file")"',
+      // A listed IP must be the node's: a VM recreated with a new IP must not advertise a stale one.
+      'case "$listed" in',
+      '  *:*|*[!0-9.]*) case "$listed" in *:*) [ "$listed" = "$HOST_IP" ] || mismatch=1 ;; esac ;;',
+      '  *) [ "$listed" = "$HOST_IP" ] || mismatch=1 ;;',
+      'esac',
+      'if [ -n "${mismatch:-}" ]; then',
+      '  echo "node ${NODE_NAME} has IP ${HOST_IP}, but networking.nodes lists ${listed} for it (was the VM recreated?): update the listed address (and the certificates follow), or reserve the node\'s static IP" >&2',
+      '  exit 1',
+      'fi',
+    ],
+    read: ['advertise="$listed"'],
+  };
 }
 
 /**

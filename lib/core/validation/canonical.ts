@@ -1,4 +1,5 @@
 import { clusterDomainField } from './clusters';
+import { canonicalDirectPath, isDirectPathKind } from './direct-path';
 import { parseImageReference } from './image-reference';
 import { isDnsName } from './kubernetes-values';
 import { isList, toLookup } from './read';
@@ -52,6 +53,7 @@ function canonicalImage(props: Record<string, unknown>): { image?: string; versi
 
 function canonicalNetworking(snapshot: TopologySnapshot): Networking {
   const networking = snapshot.networking!;
+  if (isDirectPathKind(networking.kind)) return canonicalDirectPath(networking);
   const options = networking.options;
   // Copies of the lists the checkers validated for this strategy (options of the other strategy are left as given).
   const lists = {

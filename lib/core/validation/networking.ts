@@ -14,7 +14,7 @@ const EIP_ALLOCATION = /^eipalloc-[0-9a-f]{8,17}$/;
 export function checkNetworking(context: CheckContext): void {
   const networking = context.snapshot.networking;
   if (!networking) {
-    if (context.snapshot.props.networking === undefined) context.report('networking', 'is required: Networking.dnsChain(...) or Networking.perPodLoadBalancers(...)');
+    if (context.snapshot.props.networking === undefined) context.report('networking', 'is required: Networking.dnsChain(...), Networking.perPodLoadBalancers(...), Networking.podIps(...) or Networking.hostNetwork(...)');
     return;
   }
   for (const flag of ['internal', 'externalDns']) {
@@ -27,11 +27,11 @@ export function checkNetworking(context: CheckContext): void {
     if (typeof parsed === 'string') context.report(`networking.sourceRanges[${i}]`, parsed);
   });
   if (networking.kind === 'dnsChain') checkDnsChain(context);
-  else checkPerPodAddresses(context);
+  else if (networking.kind === 'perPodLoadBalancers') checkPerPodAddresses(context);
 }
 
 /** Every cluster's pod and service blocks, for "an address inside another cluster's range". */
-function clusterBlocks(context: CheckContext): Array<{ index: number; kind: string; block: ParsedCidr }> {
+export function clusterBlocks(context: CheckContext): Array<{ index: number; kind: string; block: ParsedCidr }> {
   return context.snapshot.clusters.flatMap((cluster, index) => {
     if (!cluster) return [];
     return CIDR_FIELDS.filter((kind) => kind !== 'nodeCidrs').flatMap((kind) => {
@@ -52,7 +52,7 @@ function clusterBlocks(context: CheckContext): Array<{ index: number; kind: stri
  * Its own pod range is allowed: with VPC-native CNIs (AWS VPC CNI, Azure CNI) pods, nodes and
  * internal load balancers share the VPC subnets.
  */
-function addressProblem(ip: ParsedIp, blocks: ReturnType<typeof clusterBlocks>, owner: number | undefined): string | undefined {
+export function addressProblem(ip: ParsedIp, blocks: ReturnType<typeof clusterBlocks>, owner: number | undefined): string | undefined {
   const unreachable = unreachableReason(ip);
   if (unreachable) return `${show(ip.canonical)} is ${unreachable}: no peer can reach a load balancer there`;
   const inside = blocks.find((b) => cidrContainsIp(b.block, ip) && (b.index !== owner || b.kind === 'serviceCidrs'));

@@ -1,3 +1,4 @@
+import { isDirectPathKind, readDirectPathSnapshot } from './direct-path';
 import { isInstance, isList, keyPath, readKeyedMap, readList, readObject, Report } from './read';
 import { Networking, NetworkingKind } from '../networking';
 import { show } from '../problems';
@@ -9,6 +10,8 @@ export interface ResolvedAddressInput {
   readonly podAddresses?: unknown;
   /** Per cluster: the DNS load balancer's IP. */
   readonly dnsAddresses?: unknown;
+  /** Per cluster: the join load balancer's address(es) (`Networking.podIps`). */
+  readonly joinAddresses?: unknown;
 }
 
 /** The networking strategy as read: its kind and a copy of its options. */
@@ -20,6 +23,10 @@ export interface NetworkingSnapshot {
   readonly dnsAddresses?: Map<string, unknown>;
   /** Per-pod load balancers: the address entries by cluster name (each a copied list, or the bad value). */
   readonly addresses?: Map<string, unknown>;
+  /** Pod IPs: the join load balancers' addresses by cluster name, resolved ones included. */
+  readonly joinAddresses?: Map<string, unknown>;
+  /** Host networking: the node lists by cluster name (each a copied list of copied entries, or the bad value). */
+  readonly hostNodes?: Map<string, unknown>;
 }
 
 /** The TLS strategy as read. */
@@ -40,7 +47,7 @@ export interface TopologySnapshot {
   readonly tls?: TlsSnapshot;
 }
 
-const NETWORKING_KINDS: readonly NetworkingKind[] = ['dnsChain', 'perPodLoadBalancers'];
+const NETWORKING_KINDS: readonly NetworkingKind[] = ['dnsChain', 'perPodLoadBalancers', 'podIps', 'hostNetwork'];
 const TLS_KINDS: readonly TlsKind[] = ['certManager', 'generated', 'existingCa', 'insecure'];
 const TOPOLOGY_FIELDS = [
   'clusters', 'networking', 'tls', 'image', 'version', 'name', 'storageSize', 'storageClass', 'cpu', 'memory', 'extraStartFlags',
@@ -75,7 +82,7 @@ export function readSnapshot(input: unknown, report: Report, resolved: ResolvedA
 }
 
 function readNetworking(value: unknown, report: Report, resolved: ResolvedAddressInput): NetworkingSnapshot | undefined {
-  const expected = 'Networking.dnsChain(...) or Networking.perPodLoadBalancers(...)';
+  const expected = 'Networking.dnsChain(...), Networking.perPodLoadBalancers(...), Networking.podIps(...) or Networking.hostNetwork(...)';
   // A Networking from another copy of the library has the same shape: accept it by its kind.
   const fields = isInstance(value, Networking) ? { kind: value.kind, options: value.options } : readObject(value, 'networking', report, expected, ['kind', 'options']);
   if (!fields) return undefined;
@@ -86,6 +93,7 @@ function readNetworking(value: unknown, report: Report, resolved: ResolvedAddres
   }
   const options = fields.options === undefined ? Object.create(null) as Record<string, unknown> : readObject(fields.options, 'networking', report, 'the strategy options');
   if (!options) return undefined;
+  if (isDirectPathKind(kind)) return readDirectPathSnapshot(kind, options, report, resolved);
   if (kind === 'dnsChain') {
     const dnsAddresses = options.dnsAddresses === undefined ? new Map<string, unknown>()
       : readKeyedMap(options.dnsAddresses, 'networking.dnsAddresses', report, 'a map of DNS addresses by cluster name');
