@@ -6,6 +6,7 @@ export { multiRegionSql } from './multi-region-sql';
 export type { ObjectNames } from './naming';
 export { Networking, toPodAddress } from './networking';
 export type { DnsChainOptions, NetworkingKind, PerPodLoadBalancersOptions, PodAddress } from './networking';
+export type { HostNetworkNode, HostNetworkOptions, PodIpsOptions, RoutedNetwork } from './networking';
 export { JOIN_PODS_PER_CLUSTER, joinList, planDeployment } from './plan';
 export type { ClusterPlan, DeploymentPlan, DnsForward, PlanOptions, PodPlan, ResolvedAddresses } from './plan';
 export { TopologyError } from './problems';

@@ -8,6 +8,7 @@ export * from './locality';
 export * from './multi-region-sql';
 export * from './naming';
 export * from './networking';
+export * from './strategies';
 export * from './plan';
 export * from './problems';
 export * from './sans';

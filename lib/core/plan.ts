@@ -207,7 +207,8 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
     }
     const serviceDomain = serviceDomainOf(spec);
     const joinLoadBalancer = podIpsOptions ? joinLoadBalancerOf(spec, podIpsOptions, options.placeholders === true) : undefined;
-    if (joinLoadBalancer && joinLoadBalancer.addresses.length === 0) {
+    // Without an engine (ClusterCerts, a plain check) a missing join address only leaves it out of the SANs.
+    if (joinLoadBalancer && joinLoadBalancer.addresses.length === 0 && options.engine !== undefined) {
       problems.push({ path: `networking.joinAddresses.${spec.name}`, message: `the join load-balancer address of cluster '${spec.name}' is not known` });
     }
     const hostNetwork = hostOptions ? hostNetworkOf(spec, hostOptions, namespace) : undefined;

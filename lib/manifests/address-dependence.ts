@@ -19,13 +19,16 @@ export function addressDependentObjects(input: TopologyInput, engine?: Engine): 
   const first = planDeployment(input, { engine, placeholders: true });
   const podAddresses: Record<string, string[]> = {};
   const dnsAddresses: Record<string, string> = {};
+  const joinAddresses: Record<string, string> = {};
   first.clusters.forEach((cluster, i) => {
     podAddresses[cluster.name] = cluster.pods.map((pod) => `probe-${pod.ordinal}.${cluster.name}.invalid`);
     // Only DNS addresses not known yet are probed: a known one (on AWS always known, one per subnet,
     // each inside its subnet) is final, and a probe in its place would break the cloud's rules.
     if (cluster.dnsAddresses.length === 0 || cluster.dnsAddresses.every(isPlaceholderIp)) dnsAddresses[cluster.name] = placeholderIp(1000 + i);
+    // Join load balancers (pod IPs) not known yet: a probe name in place of the placeholder.
+    if (cluster.joinLoadBalancer?.addresses.some((a) => a.endsWith('.invalid'))) joinAddresses[cluster.name] = `probe-join.${cluster.name}.invalid`;
   });
-  const second = planDeployment(input, { engine, placeholders: true, resolved: { podAddresses, dnsAddresses } });
+  const second = planDeployment(input, { engine, placeholders: true, resolved: { podAddresses, dnsAddresses, joinAddresses } });
   const firstObjects = renderDeployment(first);
   const secondObjects = renderDeployment(second);
   const dependent = new Set<string>();

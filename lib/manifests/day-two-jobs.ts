@@ -118,6 +118,8 @@ export function renderDecommission(plan: DeploymentPlan, cluster: ClusterPlan): 
     fromOrdinal,
     resultFile,
     droppedRegion: dropped,
+    // Pods that learn their address at start are found by their names (Networking.podIps, hostNetwork).
+    ...(cluster.pods[0].advertiseFrom ? { fqdns: cluster.decommissionOrdinals.map((o) => cluster.pods[o].fqdn) } : {}),
   });
   const decommissioner = { ...cliContainer(plan, 'decommission', script) };
   (decommissioner.volumeMounts as unknown[]).push(

@@ -187,6 +187,14 @@ export interface DecommissionTarget {
   readonly resultFile: string;
   /** For a retiring cluster: the region that must be gone from these databases first. */
   readonly droppedRegion?: { readonly region: string; readonly databases: readonly string[] };
+  /**
+   * The pods' in-cluster FQDNs, in `pods` order, when the pods learn their advertise address at start
+   * (`Networking.podIps`, `Networking.hostNetwork`): the script then finds each pod's address by
+   * resolving its FQDN (the headless Service publishes not-ready pods too), and with host networking
+   * also accepts the listed node address (`node-address.*` in the topology) that resolves to it.
+   * @default - each pod's advertise address from the topology ConfigMap
+   */
+  readonly fqdns?: readonly string[];
 }
 
 /**
@@ -203,10 +211,25 @@ export function decommissionScript(c: Connection, target: DecommissionTarget): s
     // host:port as cockroach prints addresses: IPv6 in brackets.
     'host_port() { case "$1" in *:*) printf \'[%s]:%s\' "$1" "$2" ;; *) printf \'%s:%s\' "$1" "$2" ;; esac; }',
     'targets=()',
-    `for pod in ${target.pods.map(shellQuote).join(' ')}; do`,
-    `  host="$(cat ${shellQuote(target.topologyDir)}/advertise-host."$pod")" || { echo "no advertise address for $pod in the topology ConfigMap" >&2; exit 1; }`,
-    `  targets+=("$(host_port "$host" ${target.rpcPort})")`,
-    'done',
+    ...(target.fqdns ? [
+      // Pods that advertise their pod IP or their node's address: resolve each pod's name.
+      'first_address() { getent hosts "$1" | { read -r address _ && printf \'%s\' "$address"; }; }',
+      `for fqdn in ${target.fqdns.map(shellQuote).join(' ')}; do`,
+      '  ip="$(first_address "$fqdn")"',
+      '  [ -n "$ip" ] || { echo "cannot resolve $fqdn to the address its node advertises" >&2; exit 1; }',
+      `  targets+=("$(host_port "$ip" ${target.rpcPort})")`,
+      `  for listed_file in ${shellQuote(target.topologyDir)}/node-address.*; do`,
+      '    [ -s "$listed_file" ] || continue',
+      '    listed="$(cat "$listed_file")"',
+      `    if [ "$listed" != "$ip" ] && [ "$(first_address "$listed")" = "$ip" ]; then targets+=("$(host_port "$listed" ${target.rpcPort})"); fi`,
+      '  done',
+      'done',
+    ] : [
+      `for pod in ${target.pods.map(shellQuote).join(' ')}; do`,
+      `  host="$(cat ${shellQuote(target.topologyDir)}/advertise-host."$pod")" || { echo "no advertise address for $pod in the topology ConfigMap" >&2; exit 1; }`,
+      `  targets+=("$(host_port "$host" ${target.rpcPort})")`,
+      'done',
+    ]),
   ];
   if (target.viaJoinList) {
     lines.push(

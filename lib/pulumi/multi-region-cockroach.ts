@@ -1,20 +1,22 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { DnsAddressInput, pendingDnsAddresses, pendingPodAddresses, PodAddressInputs } from './address-inputs';
+import { DnsAddressInput, ingressAddress, pendingDnsAddresses, pendingPodAddresses, PodAddressInputs } from './address-inputs';
 import { ClusterCerts } from './cluster-certs';
 import { PulumiClusterSpec, toClusterSpecs } from './cluster-spec';
 import { DnsChain } from './dns-chain';
 import { registerKubeObject } from './kube-resource';
-import { loadBalancerTimeoutProblems } from './load-balancer-timeout';
-import { PerPodLoadBalancers } from './per-pod-load-balancers';
+import { loadBalancerTimeoutProblems, loadBalancerTimeouts } from './load-balancer-timeout';
+import { PerPodLoadBalancers, WAIT_FOR_INGRESS } from './per-pod-load-balancers';
 import { requireArgs, validatePulumiTopology } from './validation';
 import { TopologyInput } from '../core/input';
 import { Networking } from '../core/networking';
 import { ClusterPlan, DeploymentPlan, planDeployment } from '../core/plan';
+import { ownValue } from '../core/validation/read';
 import { Tls } from '../core/tls';
 import { CockroachOptions } from '../core/topology';
 import { addressDependentObjects, clusterObjectKey } from '../manifests/address-dependence';
 import { renderDatabase } from '../manifests/database';
+import { renderJoinLoadBalancer } from '../manifests/join-load-balancer';
 import { KubeObject, objectKey } from '../manifests/kube-object';
 import { renderNetworkPolicies } from '../manifests/network-policies';
 
@@ -25,13 +27,18 @@ import { renderNetworkPolicies } from '../manifests/network-policies';
 export const SKIP_AWAIT = { 'pulumi.com/skipAwait': 'true' } as const;
 
 /** Kinds that only hold configuration: a StatefulSet's pods need them to start. */
-const CONFIG_KINDS = new Set(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'ConfigMap']);
+const CONFIG_KINDS = new Set(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Role', 'RoleBinding']);
 
 /** Arguments of {@link MultiRegionCockroach}. */
 export interface MultiRegionCockroachArgs extends CockroachOptions {
   /** The Kubernetes clusters, one CockroachDB StatefulSet each, each with its provider. */
   readonly clusters: readonly PulumiClusterSpec[];
-  /** How pods reach each other across clusters: `Networking.perPodLoadBalancers(...)` or `Networking.dnsChain(...)`. */
+  /**
+   * How pods reach each other across clusters: `Networking.perPodLoadBalancers(...)`,
+   * `Networking.dnsChain(...)`, `Networking.podIps(...)` (with `Tls.certManager(...)` or
+   * `Tls.insecure()`: each pod's certificate is issued in its cluster at start) or
+   * `Networking.hostNetwork(...)`.
+   */
   readonly networking: Networking;
   /**
    * How certificates are issued: `Tls.generated(...)`, `Tls.existingCa(...)`, `Tls.certManager(...)`
@@ -100,6 +107,8 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
   public readonly loadBalancers?: PerPodLoadBalancers;
   /** The DNS chain (DNS-chain networking only). */
   public readonly dnsChain?: DnsChain;
+  /** Per cluster name, its join load balancer's Service(s) (pod-IP networking only). */
+  public readonly joinLoadBalancers?: Readonly<Record<string, readonly k8s.core.v1.Service[]>>;
   /** The certificates (absent with `Tls.insecure()`). */
   public readonly certs?: ClusterCerts;
   /** Per cluster name, every database object's resource, in apply order. */
@@ -165,9 +174,42 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
       }, { parent: this });
     }
 
+    // Pod IPs: one join load balancer per cluster, pinned to the given address or read from its status.
+    let joinAddresses: pulumi.Output<Record<string, string[]>> | undefined;
+    const podIpsOptions = args.networking.podIps;
+    if (podIpsOptions) {
+      const services: Record<string, k8s.core.v1.Service[]> = {};
+      const learned: Record<string, pulumi.Output<string[]>> = {};
+      skeleton.clusters.forEach((cluster, i) => {
+        services[cluster.name] = renderJoinLoadBalancer(skeleton, cluster).map((object) => registerKubeObject(
+          `${name}-${cluster.name}-${object.metadata.name}`,
+          { skeleton: object, engineAnnotations: WAIT_FOR_INGRESS },
+          {
+            parent: this,
+            provider: providerOf(i),
+            deleteBeforeReplace: true,
+            dependsOn: [namespaces[cluster.name]],
+            customTimeouts: loadBalancerTimeouts(args.loadBalancerTimeout),
+          },
+        ) as k8s.core.v1.Service);
+        const given = ownValue(podIpsOptions.joinAddresses, cluster.name);
+        learned[cluster.name] = given !== undefined
+          ? pulumi.output(typeof given === 'string' ? [given] : [...given])
+          : services[cluster.name][0].status.apply((status) => {
+            const address = ingressAddress(status);
+            if (!address) throw new Error(`crosscluster: the join load balancer of cluster '${cluster.name}' reports no address`);
+            return [address];
+          });
+      });
+      this.joinLoadBalancers = services;
+      joinAddresses = pulumi.all(learned) as pulumi.Output<Record<string, string[]>>;
+    }
+
     const live: pulumi.Output<DeploymentPlan> = podAddresses
       ? podAddresses.apply((a) => planDeployment(topology, { engine: 'pulumi', resolved: { podAddresses: a } }))
-      : pulumi.output(planDeployment(topology, { engine: 'pulumi', placeholders: true }));
+      : joinAddresses
+        ? joinAddresses.apply((a) => planDeployment(topology, { engine: 'pulumi', resolved: { joinAddresses: a } }))
+        : pulumi.output(planDeployment(topology, { engine: 'pulumi', placeholders: true }));
 
     // Rendered once per resolved plan; each address-dependent object looks itself up by key.
     const liveDatabase = live.apply((p) => p.clusters.map((c) => new Map(databaseObjects(p, c).map((o) => [objectKey(o), o]))));

@@ -7,7 +7,7 @@ import { AwsPeeringMeshPlan, AwsTransitGatewayHubPlan } from '../vpn/aws-peering
 import { GcpNetworkPlan } from '../vpn/gcp-network-plan';
 import { clusterSourceCidrs } from '../vpn/ingress-rules';
 import { CrossCloudVpnPlan } from '../vpn/vpn-plan';
-import { isList, ownValue, readKeyedMap, readList, readObject } from '../validation/read';
+import { isList, readKeyedMap, readList, readObject } from '../validation/read';
 
 /**
  * A network between clusters, as plain data: which ranges of which cluster it routes. The
@@ -135,9 +135,4 @@ Array<{ index: number; name: string; podCidrs: readonly unknown[] }> {
     if (typeof name !== 'string' || index.get(name) !== i) return [];
     return [{ index: i, name, podCidrs: isList(cluster!.podCidrs) ? cluster!.podCidrs : [] }];
   });
-}
-
-/** The ranges a network routes for a cluster (own key only). @internal */
-export function routedCidrsOf(network: RoutedNetwork, cluster: string): readonly string[] {
-  return ownValue(network.routedCidrs, cluster) ?? [];
 }
