@@ -12,11 +12,11 @@ import {
 import { DatabaseNetworkPolicyOptions } from './network-policy-options';
 import { Networking, PodAddress, toPodAddress } from './networking';
 import { Problem, throwIfProblems } from './problems';
+import { hostPort, SanPlan, toSanPlan } from './sans';
 import {
   AdvertiseSource, directPathJoinList, directPathSanAddresses, HostNetworkPlan, hostNetworkOf, JoinLoadBalancerPlan,
   joinLoadBalancerOf, NODE_ADVERTISE_HOST, POD_IP_ADVERTISE_HOST,
 } from './strategies/direct-path-plan';
-import { hostPort, SanPlan, toSanPlan } from './sans';
 import { Tls } from './tls';
 import { Cloud, ClusterDnsKind, COCKROACH_PORT, COCKROACH_RPC_PORT, ResolvedCockroachOptions } from './topology';
 import { readTopology } from './validation';

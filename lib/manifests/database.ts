@@ -3,10 +3,10 @@ import { directPathTopologyData, withDirectPath } from './direct-path-pod';
 import { renderHashedJob } from './job';
 import { KubeObject } from './kube-object';
 import { commonLabels, selectorLabels } from './labels';
+import { renderPodCertificateAccess } from './pod-certificates';
 import {
   CERT_FILE_MODE, certsMount, certsVolume, cockroachImage, containerSecurityContext, fixedResources, jobImage, podSecurityContext,
 } from './pod-parts';
-import { renderPodCertificateAccess } from './pod-certificates';
 import { renderScaleDownGuard } from './scale-down-guard';
 import {
   advertiseKey, DATA_DIR, ENCRYPTION_DIR, initScript, LOCALITY_DIR, LOG_CONFIG_DIR, LOG_CONFIG_FILE, localityScript,

@@ -2,15 +2,15 @@
 // here depends on an address or on the set of clusters: a pod reads its advertise address at start
 // (its pod IP, or its node's listed address from the topology ConfigMap), so scaling a cluster or
 // adding one changes ConfigMap data only.
-import { isIpAddress } from '../core/cidr';
-import { ClusterPlan, DeploymentPlan } from '../core/plan';
 import { KubeObject } from './kube-object';
 import { selectorLabels } from './labels';
-import { certsVolume } from './pod-parts';
 import {
   JOIN_LB_IPS_KEY, JOIN_LB_NAMES_KEY, NODE_CERT_VOLUME, podCertificateInitContainer, podCertificateRenewContainer, usesPodCertificates,
 } from './pod-certificates';
+import { certsVolume } from './pod-parts';
 import { CERTS_DIR } from './scripts';
+import { isIpAddress } from '../core/cidr';
+import { ClusterPlan, DeploymentPlan } from '../core/plan';
 
 /** Topology ConfigMap key with a listed node's address (`Networking.hostNetwork`). */
 export function nodeAddressKey(nodeName: string): string {

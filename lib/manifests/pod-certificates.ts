@@ -7,11 +7,11 @@
 // issued it, and writes it where cockroach reads its certificates; a small container re-reads the
 // Secret every minute so renewals reach the running node (the reloader then sends SIGHUP). The
 // Certificate is owned by the pod, so it goes with it. Everything runs with sh and curl.
+import { resolveCertManagerOptions } from './certificates';
 import { KubeObject } from './kube-object';
 import { commonLabels } from './labels';
 import { containerSecurityContext, fixedResources } from './pod-parts';
 import { CERTS_DIR, TOPOLOGY_DIR } from './scripts';
-import { resolveCertManagerOptions } from './certificates';
 import { ClusterPlan, DeploymentPlan } from '../core/plan';
 import { podCertificateName } from '../core/strategies/pod-ips';
 import { CertManagerTlsOptions } from '../core/tls';
@@ -101,7 +101,10 @@ export function podCertificateTemplate(plan: DeploymentPlan, cluster: ClusterPla
  * these addresses: what the script sends, computed here for tests and documentation.
  */
 export function podCertificateFor(
-  plan: DeploymentPlan, cluster: ClusterPlan, pod: { name: string; uid: string; ips: readonly string[] }, join: { ips: readonly string[]; names: readonly string[] },
+  plan: DeploymentPlan,
+  cluster: ClusterPlan,
+  pod: { name: string; uid: string; ips: readonly string[] },
+  join: { ips: readonly string[]; names: readonly string[] },
 ): KubeObject {
   const text = JSON.stringify(podCertificateTemplate(plan, cluster))
     .split(POD_NAME).join(pod.name)

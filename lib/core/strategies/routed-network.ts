@@ -3,11 +3,11 @@
 import { cidrContains, parseCidr, ParsedCidr } from '../cidr';
 import { show } from '../problems';
 import { ClusterSpec } from '../topology';
+import { isList, readKeyedMap, readList, readObject } from '../validation/read';
 import { AwsPeeringMeshPlan, AwsTransitGatewayHubPlan } from '../vpn/aws-peering-plan';
 import { GcpNetworkPlan } from '../vpn/gcp-network-plan';
 import { clusterSourceCidrs } from '../vpn/ingress-rules';
 import { CrossCloudVpnPlan } from '../vpn/vpn-plan';
-import { isList, readKeyedMap, readList, readObject } from '../validation/read';
 
 /**
  * A network between clusters, as plain data: which ranges of which cluster it routes. The

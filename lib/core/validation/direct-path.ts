@@ -235,8 +235,7 @@ function checkHostNetwork(context: CheckContext, networking: NetworkingSnapshot)
       let key: string;
       if (typeof ip !== 'string') {
         const problem = hostAddressProblem(ip, blocks, index, nodeCidrs);
-        if (problem) report(`${at}.address`, problem);
-        else if (cluster.cloud !== 'generic' && staticAddresses !== true && ['gcp', 'aws', 'azure'].includes(cluster.cloud as string)) {
+        if (problem) {report(`${at}.address`, problem);} else if (cluster.cloud !== 'generic' && staticAddresses !== true && ['gcp', 'aws', 'azure'].includes(cluster.cloud as string)) {
           report(`${at}.address`, `${show(address)} is a node IP on ${show(cluster.cloud)}, whose managed node pools recreate VMs with new internal IPs (upgrades, repairs, autoscaling): the pod on a recreated node would refuse to start. Reserve static internal IPs for these nodes (and keep upgrades from replacing them), then set networking.staticNodeAddresses: true; or give DNS names that follow the nodes; or use Networking.podIps(), which needs no node address`);
         }
         key = ip.canonical;
@@ -259,7 +258,9 @@ function checkHostNetwork(context: CheckContext, networking: NetworkingSnapshot)
 }
 
 /** Why a node address cannot be used, or undefined. */
-function hostAddressProblem(ip: ReturnType<typeof parseIp> & object, blocks: ReturnType<typeof clusterBlocks>, owner: number, nodeCidrs: readonly ParsedCidr[]): string | undefined {
+function hostAddressProblem(
+  ip: ReturnType<typeof parseIp> & object, blocks: ReturnType<typeof clusterBlocks>, owner: number, nodeCidrs: readonly ParsedCidr[],
+): string | undefined {
   const unreachable = unreachableReason(ip);
   if (unreachable) return `${show(ip.canonical)} is ${unreachable}: no peer can reach a node there`;
   const inside = blocks.find((b) => cidrContainsIp(b.block, ip) && (b.index !== owner || b.kind === 'serviceCidrs' || b.kind === 'podCidrs'));

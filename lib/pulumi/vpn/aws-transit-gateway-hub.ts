@@ -2,6 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsVpcArgs, awsNetworkPlanInput } from './aws-vpc-peering-mesh';
 import { createSgRule, sgRuleName, slug } from './resource-helpers';
+import { RoutedNetwork, routedNetworkOfAwsPlan } from '../../core/strategies/routed-network';
 import { AwsTransitGatewayHubPlan, planAwsTransitGatewayHub } from '../../core/vpn/aws-peering-plan';
 import { LinkExposureOverrides } from '../../core/vpn/link-exposure';
 import { requireArgs } from '../require-args';
@@ -43,6 +44,11 @@ export interface AwsTransitGatewayHubArgs extends LinkExposureOverrides {
 export class AwsTransitGatewayHub extends pulumi.ComponentResource {
   /** The resolved plan (plain data). */
   public readonly plan: AwsTransitGatewayHubPlan;
+  /**
+   * What this network routes, as plain data: give it to `Networking.podIps({ routedBy: [...] })`, which
+   * then refuses a topology whose pod ranges it does not carry.
+   */
+  public readonly routedNetwork: RoutedNetwork;
   /** Transit gateway ids, in plan order of regions. */
   public readonly transitGatewayIds: pulumi.Output<string[]>;
   /** VPC attachment ids, in VPC order. */
@@ -53,6 +59,7 @@ export class AwsTransitGatewayHub extends pulumi.ComponentResource {
     const plan = planAwsTransitGatewayHub(awsNetworkPlanInput(args), args.asns);
     super('crosscluster:index:AwsTransitGatewayHub', name, {}, opts);
     this.plan = plan;
+    this.routedNetwork = routedNetworkOfAwsPlan('AwsTransitGatewayHub', name, plan);
     const tags = args.tags ? { tags: { ...args.tags } } : {};
     const parent = { parent: this };
 

@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { createSgRule, sgRuleName, slug } from './resource-helpers';
+import { RoutedNetwork, routedNetworkOfAwsPlan } from '../../core/strategies/routed-network';
 import { ClusterSpec } from '../../core/topology';
 import { isList } from '../../core/validation/read';
 import { AwsNetworkPlanInput, AwsPeeringMeshPlan, planAwsPeeringMesh } from '../../core/vpn/aws-peering-plan';
@@ -73,6 +74,11 @@ export function awsNetworkPlanInput(args: AwsVpcPeeringMeshArgs): AwsNetworkPlan
 export class AwsVpcPeeringMesh extends pulumi.ComponentResource {
   /** The resolved plan (plain data). */
   public readonly plan: AwsPeeringMeshPlan;
+  /**
+   * What this network routes, as plain data: give it to `Networking.podIps({ routedBy: [...] })`, which
+   * then refuses a topology whose pod ranges it does not carry.
+   */
+  public readonly routedNetwork: RoutedNetwork;
   /** Peering connection ids, in plan order (pairs (0,1), (0,2), …, (1,2), …). */
   public readonly peeringConnectionIds: pulumi.Output<string[]>;
 
@@ -81,6 +87,7 @@ export class AwsVpcPeeringMesh extends pulumi.ComponentResource {
     const plan = planAwsPeeringMesh(awsNetworkPlanInput(args));
     super('crosscluster:index:AwsVpcPeeringMesh', name, {}, opts);
     this.plan = plan;
+    this.routedNetwork = routedNetworkOfAwsPlan('AwsVpcPeeringMesh', name, plan);
     const tags = args.tags ? { tags: { ...args.tags } } : {};
 
     const accepters: aws.ec2.VpcPeeringConnectionAccepter[] = [];

@@ -3,6 +3,7 @@ import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { createSgRule, regionArg, sgRuleName, slug } from './resource-helpers';
 import { Problem, show, throwIfProblems, TopologyError } from '../../core/problems';
+import { RoutedNetwork, routedNetworkOfVpn } from '../../core/strategies/routed-network';
 import { ClusterSpec } from '../../core/topology';
 import { IkeCipherSet } from '../../core/vpn/ike-ciphers';
 import { gcpFirewallAllows } from '../../core/vpn/ingress-rules';
@@ -233,6 +234,11 @@ export class CrossCloudVpn extends pulumi.ComponentResource {
 
   /** The resolved plan (plain data, no secrets). */
   public readonly plan: CrossCloudVpnPlan;
+  /**
+   * What this network routes, as plain data: give it to `Networking.podIps({ routedBy: [...] })`, which
+   * then refuses a topology whose pod ranges it does not carry.
+   */
+  public readonly routedNetwork: RoutedNetwork;
   /** The HA VPN gateway's two public IPs (interface 0, 1). */
   public readonly haVpnInterfaceIps: pulumi.Output<string[]>;
   /** AWS tunnel outside IPs in external-interface order (A.tunnel1, A.tunnel2, B.tunnel1, B.tunnel2). */
@@ -257,6 +263,7 @@ export class CrossCloudVpn extends pulumi.ComponentResource {
     const plan = CrossCloudVpn.validate(args);
     super('crosscluster:index:CrossCloudVpn', name, {}, opts);
     this.plan = plan;
+    this.routedNetwork = routedNetworkOfVpn(name, args.clusters as ClusterSpec[], plan);
 
     const parent = { parent: this };
     const gcpArgs = args.gcp;

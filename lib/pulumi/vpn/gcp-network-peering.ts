@@ -1,5 +1,6 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
+import { RoutedNetwork, routedNetworkOfGcpPlan } from '../../core/strategies/routed-network';
 import { ClusterSpec } from '../../core/topology';
 import { GcpNetworkPlan, GcpNetworkPlanInput, planGcpNetworks } from '../../core/vpn/gcp-network-plan';
 import { gcpFirewallAllows } from '../../core/vpn/ingress-rules';
@@ -56,6 +57,11 @@ export interface GcpNetworkPeeringArgs extends LinkExposureOverrides {
 export class GcpNetworkPeering extends pulumi.ComponentResource {
   /** The resolved plan (plain data). */
   public readonly plan: GcpNetworkPlan;
+  /**
+   * What this network routes, as plain data: give it to `Networking.podIps({ routedBy: [...] })`, which
+   * then refuses a topology whose pod ranges it does not carry.
+   */
+  public readonly routedNetwork: RoutedNetwork;
   /** Names of the firewall rules, in cluster order. */
   public readonly firewallNames: pulumi.Output<string[]>;
 
@@ -65,6 +71,7 @@ export class GcpNetworkPeering extends pulumi.ComponentResource {
     const plan = planGcpNetworks(args as unknown as GcpNetworkPlanInput);
     super('crosscluster:index:GcpNetworkPeering', name, {}, opts);
     this.plan = plan;
+    this.routedNetwork = routedNetworkOfGcpPlan(name, args.clusters.map((c) => c.cluster), plan);
 
     let previous: gcp.compute.NetworkPeering | undefined;
     for (const p of plan.peerings) {
