@@ -99,7 +99,10 @@ export function checkPodCidrsRouted(
     }
     networks.push({ name, routed });
   });
-  if (list.length === 0) report(path, 'is empty: name the networks that route between the clusters, or leave it out');
+  if (list.length === 0) {
+    report(path, 'is empty: name the networks that route between the clusters, or leave it out');
+    return;
+  }
   const names = networks.map((n) => n.name).join(', ');
   const linkedBy = (cluster: string) => networks.filter((n) => n.routed.has(cluster));
   for (const cluster of clusters) {

@@ -151,7 +151,8 @@ function checkPodIps(context: CheckContext, networking: NetworkingSnapshot): voi
   for (const { index, cluster, name } of clusters) {
     const at = `clusters[${index}]`;
     const podCidrs = isList(cluster.podCidrs) ? cluster.podCidrs : [];
-    if (podCidrs.length === 0) {
+    // With an engine and a peer the cloud checks require them already (allow-lists, NetworkPolicy).
+    if (podCidrs.length === 0 && !(engine !== undefined && clusters.length > 1)) {
       report(`${at}.podCidrs`, 'is required with Networking.podIps: pods advertise their pod IPs, so every cluster\'s pod ranges must be known (checked disjoint and routable, and admitted by the join load balancer and the database NetworkPolicy)');
     }
     podCidrs.forEach((cidr, j) => {
