@@ -1,8 +1,8 @@
 import { KubeObject } from './kube-object';
 import { commonLabels } from './labels';
 import { ClusterPlan, DeploymentPlan } from '../core/plan';
+import { usesPodCertificates } from '../core/strategies/pod-ips';
 import { CertManagerTlsOptions } from '../core/tls';
-import { usesPodCertificates } from './pod-certificates';
 
 /** The cert-manager defaults. */
 export const CERT_MANAGER_DEFAULTS = {

@@ -5,12 +5,13 @@
 import { KubeObject } from './kube-object';
 import { selectorLabels } from './labels';
 import {
-  JOIN_LB_IPS_KEY, JOIN_LB_NAMES_KEY, NODE_CERT_VOLUME, podCertificateInitContainer, podCertificateRenewContainer, usesPodCertificates,
+  JOIN_LB_IPS_KEY, JOIN_LB_NAMES_KEY, NODE_CERT_VOLUME, podCertificateInitContainer, podCertificateRenewContainer,
 } from './pod-certificates';
 import { certsVolume } from './pod-parts';
 import { CERTS_DIR } from './scripts';
 import { isIpAddress } from '../core/cidr';
 import { ClusterPlan, DeploymentPlan } from '../core/plan';
+import { usesPodCertificates } from '../core/strategies/pod-ips';
 
 /** Topology ConfigMap key with a listed node's address (`Networking.hostNetwork`). */
 export function nodeAddressKey(nodeName: string): string {

@@ -18,3 +18,6 @@ export * from './job';
 export * from './job-scripts';
 export * from './pod-parts';
 export * from './scale-down-guard';
+export * from './direct-path-pod';
+export * from './join-load-balancer';
+export * from './pod-certificates';

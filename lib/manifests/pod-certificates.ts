@@ -13,7 +13,7 @@ import { commonLabels } from './labels';
 import { containerSecurityContext, fixedResources } from './pod-parts';
 import { CERTS_DIR, TOPOLOGY_DIR } from './scripts';
 import { ClusterPlan, DeploymentPlan } from '../core/plan';
-import { podCertificateName } from '../core/strategies/pod-ips';
+import { podCertificateName, usesPodCertificates } from '../core/strategies/pod-ips';
 import { CertManagerTlsOptions } from '../core/tls';
 
 /** Where the per-pod certificate containers see the root client certificate and the trusted CA (staging for a copy). */
@@ -39,11 +39,6 @@ const POD_UID = '@POD_UID@';
 const POD_IPS = '@POD_IPS@';
 const JOIN_IPS = '@JOIN_IPS@';
 const JOIN_NAMES = '@JOIN_NAMES@';
-
-/** True when the plan gives every pod a certificate of its own (pod IPs, secure). */
-export function usesPodCertificates(plan: DeploymentPlan): boolean {
-  return plan.networking.kind === 'podIps' && plan.tls.kind === 'certManager';
-}
 
 /** Name of the Role (and RoleBinding) that lets the database pods request their certificates. */
 export function podCertificateRoleName(cluster: ClusterPlan): string {

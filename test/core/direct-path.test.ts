@@ -8,14 +8,22 @@ import {
 
 const GKE: ClusterSpec = { name: 'gke', cloud: 'gcp', region: 'us-east1', nodes: 3, podCidrs: ['10.12.0.0/14'], nodeCidrs: ['10.10.0.0/20'], serviceCidrs: ['10.16.0.0/20'] };
 const EKS: ClusterSpec = {
-  name: 'eks', cloud: 'aws', region: 'eu-west-1', nodes: 3, podCidrs: ['10.32.0.0/16'], nodeCidrs: ['10.30.0.0/16'], serviceCidrs: ['172.20.0.0/16'],
+  name: 'eks',
+  cloud: 'aws',
+  region: 'eu-west-1',
+  nodes: 3,
+  podCidrs: ['10.32.0.0/16'],
+  nodeCidrs: ['10.30.0.0/16'],
+  serviceCidrs: ['172.20.0.0/16'],
   eks: { subnets: { 'eu-west-1a': { id: 'subnet-0a1b2c3d', cidr: '10.30.0.0/20' }, 'eu-west-1b': { id: 'subnet-0a1b2c3e', cidr: '10.30.16.0/20' } } },
 };
 const AKS: ClusterSpec = { name: 'aks', cloud: 'azure', region: 'westeurope', nodes: 3, podCidrs: ['10.244.0.0/16'], nodeCidrs: ['10.60.0.0/16'] };
 const JOIN = { gke: '10.10.15.200', eks: ['10.30.15.200', '10.30.31.200'] };
 const WITH_AKS = { ...JOIN, aks: '10.60.15.200' };
 
-function podIps(options: PodIpsOptions = { joinAddresses: JOIN }, clusters: ClusterSpec[] = [GKE, EKS], extra: Partial<TopologyInput> = {}): TopologyInput {
+function podIps(
+  options: PodIpsOptions = { joinAddresses: JOIN }, clusters: ClusterSpec[] = [GKE, EKS], extra: Partial<TopologyInput> = {},
+): TopologyInput {
   return { clusters, networking: Networking.podIps(options), tls: Tls.certManager(), ...extra };
 }
 
@@ -26,7 +34,9 @@ const STATIC_NODES = {
 const DC_A: ClusterSpec = { name: 'a', cloud: 'generic', region: 'east', nodes: 3, nodeCidrs: ['192.168.10.0/24'], podCidrs: ['10.100.0.0/16'], serviceCidrs: ['10.110.0.0/16'] };
 const DC_B: ClusterSpec = { name: 'b', cloud: 'generic', region: 'west', nodes: 2, nodeCidrs: ['192.168.20.0/24'], podCidrs: ['10.120.0.0/16'] };
 
-function hostNetwork(options: HostNetworkOptions = { nodes: STATIC_NODES }, clusters: ClusterSpec[] = [DC_A, DC_B], extra: Partial<TopologyInput> = {}): TopologyInput {
+function hostNetwork(
+  options: HostNetworkOptions = { nodes: STATIC_NODES }, clusters: ClusterSpec[] = [DC_A, DC_B], extra: Partial<TopologyInput> = {},
+): TopologyInput {
   return { clusters, networking: Networking.hostNetwork(options), tls: Tls.certManager(), ...extra };
 }
 

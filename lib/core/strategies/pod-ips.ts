@@ -37,3 +37,11 @@ export function joinServiceName(baseName: string): string {
 export function podCertificateName(podName: string): string {
   return `${podName}-node`;
 }
+
+/**
+ * True when every pod gets a certificate of its own (`Networking.podIps` with `Tls.certManager()`):
+ * its IP is known only once it runs, so no certificate issued before can name it.
+ */
+export function usesPodCertificates(plan: { readonly networking: { readonly kind: string }; readonly tls: { readonly kind: string } }): boolean {
+  return plan.networking.kind === 'podIps' && plan.tls.kind === 'certManager';
+}
