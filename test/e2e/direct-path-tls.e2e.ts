@@ -62,7 +62,9 @@ interface Pod {
  * cert-manager stand-in behind curl (Ready once the certificate is issued), and openssl issuing
  * exactly the Certificate the script applied. Returns the files the script wrote.
  */
-async function obtainPodCertificate(plan: DeploymentPlan, objects: readonly KubeObject[], pod: Pod, index: number): Promise<{ cert: IssuedCert; applied: Obj }> {
+async function obtainPodCertificate(
+  plan: DeploymentPlan, objects: readonly KubeObject[], pod: Pod, index: number,
+): Promise<{ cert: IssuedCert; applied: Obj }> {
   const stubs = new StubBin();
   try {
     const sts = objects.find((o) => o.kind === 'StatefulSet') as Obj;
@@ -139,7 +141,7 @@ describe('Networking.podIps: per-pod certificates, as the pods obtain them', () 
   const appliedSpecs = new Map<Pod, Obj>();
 
   beforeAll(async () => {
-    plan = planDeployment(podTopology, { engine: 'cdk8s' });
+    plan = planDeployment({ ...podTopology, tls: podTopology.tls! }, { engine: 'cdk8s' });
     objects = Object.fromEntries(renderDeployment(plan).map((m) => [m.cluster, allObjects(m)]));
     plan.clusters.forEach((cluster, c) => {
       const base = cluster.podCidrs[0].split('/')[0].split('.').slice(0, 2).join('.');
@@ -237,7 +239,7 @@ describe('Networking.hostNetwork: the node certificate covers every listed node'
   const servers: Array<{ cluster: ClusterPlan; node: string; address: string; host: string; server: NodeTlsServer; cert: IssuedCert }> = [];
 
   beforeAll(async () => {
-    plan = planDeployment(hostTopology, { engine: 'cdk8s' });
+    plan = planDeployment({ ...hostTopology, tls: hostTopology.tls! }, { engine: 'cdk8s' });
     const manifests = renderDeployment(plan);
     for (const [c, cluster] of plan.clusters.entries()) {
       const certificate = allObjects(manifests[c]).find((o) => o.kind === 'Certificate' && o.metadata.name === 'cockroachdb-node') as Obj;
@@ -245,7 +247,8 @@ describe('Networking.hostNetwork: the node certificate covers every listed node'
       stats.certificates++;
       for (const [i, node] of cluster.hostNetwork!.nodes.entries()) {
         const host = `127.${BASE}.${100 + c}.${i + 1}`;
-        servers.push({ cluster, node: node.name, address: node.address, host, cert, server: await startNodeServer(`${cluster.name}/${node.name}`, [host], PORT, ca, cert) });
+        const server = await startNodeServer(`${cluster.name}/${node.name}`, [host], PORT, ca, cert);
+        servers.push({ cluster, node: node.name, address: node.address, host, cert, server });
       }
     }
   });
@@ -256,7 +259,8 @@ describe('Networking.hostNetwork: the node certificate covers every listed node'
 
   test('every listed address (IP or DNS name), which is every join entry and every advertise address, verifies from every other cluster', async () => {
     expect(plan.joinAddresses.map(stripPort).every((a) => servers.some((s) => s.address === a))).toBe(true);
-    const jobs = servers.flatMap((s) => plan.clusters.filter((c) => c !== s.cluster).map((peer) => ({ s, client: servers.find((x) => x.cluster === peer)! })));
+    const jobs = servers.flatMap((s) => plan.clusters.filter((c) => c !== s.cluster)
+      .map((peer) => ({ s, client: servers.find((x) => x.cluster === peer)! })));
     const failures: string[] = [];
     await mapLimit(jobs, 4, async ({ s, client }) => {
       for (const [tool, r] of [

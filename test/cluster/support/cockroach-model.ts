@@ -138,11 +138,21 @@ export class CockroachModel {
   private async maybeReady(client: KubeClient, pod: KubeResource): Promise<void> {
     const ready = pod.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
     if (ready || this.initializedAtMs === undefined) return;
-    // The start script refuses to start without this pod's advertise address in the topology ConfigMap.
+    // The start script refuses to start without its advertise address: from the topology ConfigMap
+    // (`advertise-host.<pod>`); with pod IPs from the downward API (status.podIP); with host
+    // networking the ConfigMap's `node-address.<node>`, which, when an IP, must be the node's IP.
     const topology = (pod.spec.volumes as any[] | undefined)?.find((v) => v.configMap)?.configMap?.name;
-    if (topology) {
+    const env: Array<{ name: string }> = pod.spec.containers?.[0]?.env ?? [];
+    if (env.some((e) => e.name === 'POD_IP')) {
+      if (!pod.status?.podIP) return;
+    } else if (topology) {
       const configMap = await client.find(resourcePath('v1', 'configmaps', pod.metadata.namespace, topology));
-      if (!configMap?.data?.[`advertise-host.${pod.metadata.name}`]) return;
+      if (env.some((e) => e.name === 'HOST_IP')) {
+        const listed: string | undefined = configMap?.data?.[`node-address.${pod.spec.nodeName}`];
+        if (!listed || (/^[0-9.]+$|:/.test(listed) && listed !== pod.status?.hostIP)) return;
+      } else if (!configMap?.data?.[`advertise-host.${pod.metadata.name}`]) {
+        return;
+      }
     }
     const now = new Date().toISOString();
     await client.mergePatch(`${resourcePath('v1', 'pods', pod.metadata.namespace, pod.metadata.name)}/status`, {

@@ -128,10 +128,13 @@ async function resolveEnv(client: KubeClient, pod: KubeResource, container: any,
     const known: Record<string, string | undefined> = {
       'metadata.name': pod.metadata.name,
       'metadata.namespace': pod.metadata.namespace,
+      'metadata.uid': pod.metadata.uid,
       'spec.nodeName': pod.spec.nodeName,
       'spec.serviceAccountName': pod.spec.serviceAccountName,
       'status.podIP': pod.status?.podIP,
       'status.hostIP': pod.status?.hostIP,
+      // The kubelet joins the pod's IPs with commas (dual stack: one per family).
+      'status.podIPs': pod.status?.podIPs?.map((p: { ip: string }) => p.ip).join(','),
     };
     if (field in known) return known[field] ?? '';
     const label = /^metadata\.labels\['(.+)'\]$/.exec(field);
