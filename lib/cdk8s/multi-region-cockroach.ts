@@ -92,6 +92,8 @@ export class MultiRegionCockroach extends Construct {
   public readonly loadBalancers?: PerPodLoadBalancers;
   /** The DNS chain, with `Networking.dnsChain(...)`. */
   public readonly dnsChain?: DnsChain;
+  /** Per cluster placed: its join load balancer (one Service, or one per protocol), with `Networking.podIps(...)`. */
+  public readonly joinLoadBalancers?: Readonly<Record<string, readonly ApiObject[]>>;
 
   /**
    * @param scope an `App` (one Chart per cluster), or any construct when `charts` is given, or a
@@ -155,6 +157,9 @@ export class MultiRegionCockroach extends Construct {
     const shared = { plan, manifests };
     if (plan.tls.kind === 'certManager') {
       this.certs = new ClusterCerts(this, 'Certs', withSharedPlan<ClusterCertsProps>(topology, { ...shared, targets }));
+    }
+    if (plan.networking.kind === 'podIps') {
+      this.joinLoadBalancers = placeClusters(targets, plan, (cluster) => manifestsOf(cluster.name).loadBalancers);
     }
     if (plan.networking.kind === 'perPodLoadBalancers') {
       this.loadBalancers = new PerPodLoadBalancers(this, 'LoadBalancers', withSharedPlan<PerPodLoadBalancersProps>(topology, { ...shared, targets }));

@@ -100,3 +100,21 @@ test('pod-ips: per-pod certificates in every database pod; Tls.generated is refu
   }
   expect(() => synth('pod-ips', { ...EXAMPLES['pod-ips'].topology, tls: Tls.generated() })).toThrow(/Tls.generated\(\) signs certificates at deploy time/);
 });
+
+test('pod-ips: each cluster\'s file carries its join load balancer, the same Service the renderer makes (found missing by the cluster tier)', () => {
+  const app = synthApp((a) => buildPodIps(a, podIpsTopology));
+  const files = app.files;
+  const db = app.result;
+  for (const c of podIpsTopology.clusters) {
+    const joins = objectsOf(files, c.name).filter((o) => o.kind === 'Service' && o.metadata.labels?.['crosscluster.io/role'] === 'join');
+    expect(joins.map((o) => o.metadata.name)).toEqual(['cockroachdb-join']);
+    expect(joins[0].spec.type).toBe('LoadBalancer');
+    expect(joins[0].spec.publishNotReadyAddresses).toBe(true);
+    expect(joins).toEqual(db.manifests.find((m) => m.cluster === c.name)!.loadBalancers);
+    expect(db.joinLoadBalancers![c.name].map((o) => o.name)).toEqual(['cockroachdb-join']);
+  }
+  // The other strategies place no join load balancer.
+  const host = synthApp((a) => buildHostNetwork(a, hostNetworkTopology));
+  expect(host.result.joinLoadBalancers).toBeUndefined();
+  for (const n of names('host-network')) expect(objectsOf(host.files, n).filter((o) => o.spec?.type === 'LoadBalancer')).toEqual([]);
+});
