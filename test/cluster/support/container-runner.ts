@@ -103,10 +103,12 @@ export async function runPodContainers(
   for (const container of containers) {
     const shell = scriptOf(container);
     if (!shell) throw new Error(`container ${container.name} of ${pod.metadata.name} is not a shell script container`);
-    let script = shell.script;
-    // Longest mount paths first, so /a/b is mapped before /a.
+    // Every mount path mapped in one pass, longest first (so /a/b wins over /a): a path already mapped
+    // is never mapped again (the sandbox lies under /tmp, and the database container mounts /tmp).
     const mounts = [...(container.volumeMounts ?? [])].sort((a: any, b: any) => b.mountPath.length - a.mountPath.length);
-    for (const mount of mounts) script = script.split(mount.mountPath).join(sandbox.volumes[mount.name]);
+    const byPath = new Map<string, string>(mounts.map((m: any) => [m.mountPath, sandbox.volumes[m.name]]));
+    let script = mounts.length === 0 ? shell.script
+      : shell.script.replace(new RegExp(mounts.map((m: any) => m.mountPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g'), (p: string) => byPath.get(p)!);
     // Executables the image provides at absolute paths (e.g. /cockroach/cockroach) come from the stubs.
     for (const name of Object.keys(options.stubs ?? {})) script = script.split(`/cockroach/${name} `).join(`${name} `);
     const env: Record<string, string> = { PATH: `${bin}:/usr/bin:/bin`, HOME: sandbox.dir, HOSTNAME: pod.metadata.name };
