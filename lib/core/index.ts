@@ -11,6 +11,7 @@ export * from './networking';
 export * from './plan';
 export * from './problems';
 export * from './sans';
+export * from './strategies';
 export * from './tls';
 export * from './topology';
 export * from './validation';

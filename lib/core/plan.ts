@@ -13,6 +13,8 @@ import { DatabaseNetworkPolicyOptions } from './network-policy-options';
 import { Networking, PodAddress, toPodAddress } from './networking';
 import { Problem, throwIfProblems } from './problems';
 import { hostPort, SanPlan, toSanPlan } from './sans';
+import { clusterSetPlan, ClusterSetPlan, clusterSetPodName } from './strategies/cluster-set';
+import { clusterDnsForwards, OwnCorednsPlan, planOwnCoredns } from './strategies/own-coredns-plan';
 import { Tls } from './tls';
 import { Cloud, ClusterDnsKind, COCKROACH_PORT, COCKROACH_RPC_PORT, ResolvedCockroachOptions } from './topology';
 import { readTopology } from './validation';
@@ -84,7 +86,10 @@ export interface ClusterPlan {
   readonly localityPrefix: string;
   /** Subject alternative names of this cluster's node certificate. */
   readonly nodeCertSans: SanPlan;
-  /** What this cluster's DNS forwards: every remote cluster, never itself (DNS chain only). */
+  /**
+   * What this cluster's DNS forwards: every remote cluster, never itself (DNS chain only). With a CoreDNS
+   * of the library's own: each remote domain to that local instance, or nothing (`resolvers: 'database-pods'`).
+   */
   readonly dnsForwards: readonly DnsForward[];
   /** This cluster's own DNS load-balancer IP, when known (DNS chain only); the first of `dnsAddresses`. */
   readonly dnsAddress?: string;
@@ -108,6 +113,10 @@ export interface ClusterPlan {
   readonly remainingNodes: number;
   /** The cluster's region is being removed: dropped from the databases, every node decommissioned. */
   readonly retiring: boolean;
+  /** The cluster's names in the MCS cluster set (cluster-set strategy only). */
+  readonly clusterSet?: ClusterSetPlan;
+  /** The cluster's own CoreDNS (DNS chain with `ownCoredns` only); `dnsForwards` is then what the cluster DNS forwards to it. */
+  readonly ownCoredns?: OwnCorednsPlan;
 }
 
 /** The whole deployment: what every engine renders and checks. */
@@ -147,6 +156,9 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
   const base = cockroach.name;
   const lbOptions = input.networking.perPodLoadBalancers;
   const dnsOptions = input.networking.dnsChain;
+  const setOptions = input.networking.clusterSet;
+  const ownOptions = dnsOptions?.ownCoredns;
+  const sourceRanges = (input.networking.options as { sourceRanges?: readonly string[] }).sourceRanges;
   const tcpOnly = new Set(dnsOptions?.tcpOnlyClusters ?? []);
 
   // The resolved addresses were merged into the canonical topology by readTopology.
@@ -163,10 +175,13 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
   const clusters: ClusterPlan[] = input.clusters.map((spec) => {
     const namespace = namespaceOf(spec);
     const names = objectNames(base, namespace);
+    const clusterSet = setOptions
+      ? clusterSetPlan(setOptions, names.headlessService, namespace, ownValue(setOptions.clusterIds, spec.name) ?? spec.name)
+      : undefined;
     const pods: PodPlan[] = [];
     for (let ordinal = 0; ordinal < spec.nodes; ordinal++) {
       const fqdn = podFqdn(spec, base, ordinal);
-      let advertiseHost = fqdn;
+      let advertiseHost = clusterSet ? clusterSetPodName(podName(base, ordinal), clusterSet) : fqdn;
       let loadBalancer: PodAddress | undefined;
       if (lbOptions) {
         const given = ownValue(lbOptions.addresses, spec.name)?.[ordinal];
@@ -186,7 +201,7 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
       pods.push({ name: podName(base, ordinal), ordinal, fqdn, advertiseHost, loadBalancer });
     }
     const serviceDomain = serviceDomainOf(spec);
-    const dnsForwards: DnsForward[] = dnsOptions
+    const remoteForwards: DnsForward[] = dnsOptions
       ? input.clusters
         .filter((remote) => remote.name !== spec.name)
         .map((remote) => {
@@ -199,6 +214,12 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
           };
         })
       : [];
+    const ownDns = dnsOptions ? dnsAddressesOf(spec.name) : [];
+    const ownCoredns = ownOptions
+      ? planOwnCoredns(ownOptions, { cluster: spec, clusters: input.clusters, baseName: base, namespace, remoteForwards, sourceRanges })
+      : undefined;
+    const ownLoadBalancer = ownDns.length > 0 || !options.placeholders ? ownDns : placeholderDns(spec);
+    const dnsForwards = ownCoredns ? clusterDnsForwards(ownCoredns, spec, ownLoadBalancer) : remoteForwards;
     return {
       name: spec.name,
       cloud: spec.cloud,
@@ -213,12 +234,12 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
       names,
       pods,
       localityPrefix: localityPrefix(spec),
-      nodeCertSans: nodeCertificateSans(names, namespace, serviceDomain, pods, input.networking),
+      nodeCertSans: nodeCertificateSans(names, namespace, serviceDomain, pods, input.networking, clusterSet),
       dnsForwards,
       dnsAddress: dnsOptions ? dnsAddressesOf(spec.name)[0] : undefined,
       dnsAddresses: dnsOptions ? dnsAddressesOf(spec.name) : [],
       profile: resolveCloudProfile(spec),
-      allowLists: allowListsOf(spec, input.clusters, input.networking.options.sourceRanges),
+      allowLists: allowListsOf(spec, input.clusters, sourceRanges),
       runsInit: spec.name === cockroach.initCluster,
       podCidrs: spec.podCidrs ?? [],
       serviceCidrs: spec.serviceCidrs ?? [],
@@ -227,6 +248,8 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
       decommissionOrdinals: decommissionOrdinals(spec),
       remainingNodes: remainingNodes(spec),
       retiring: spec.retiring === true,
+      ...(clusterSet ? { clusterSet } : {}),
+      ...(ownCoredns ? { ownCoredns } : {}),
     };
   });
   throwIfProblems(problems);
@@ -257,7 +280,9 @@ export function joinList(clusters: readonly Pick<ClusterPlan, 'pods'>[], port: n
 /**
  * The node certificate's SANs: loopback, the public Service under each name a client uses,
  * a one-label wildcard for the pods under the headless Service, and every per-pod address
- * the strategy adds (a wildcard cannot cover IPs or external names).
+ * the strategy adds (a wildcard cannot cover IPs or external names). In a cluster set, the pods'
+ * cluster-set names under one wildcard of this cluster's own: `*.<cluster-id>.<svc>.<ns>.svc.<zone>`
+ * covers this cluster's pods and no other cluster's (a wildcard is one label, never `*.clusterset.local`).
  */
 function nodeCertificateSans(
   names: ObjectNames,
@@ -265,6 +290,7 @@ function nodeCertificateSans(
   serviceDomain: string,
   pods: readonly PodPlan[],
   networking: Networking,
+  clusterSet: ClusterSetPlan | undefined,
 ): SanPlan {
   const publicService = names.publicService;
   const headless = names.headlessService;
@@ -281,6 +307,7 @@ function nodeCertificateSans(
     `*.${headless}.${namespace}`,
     `*.${headless}.${namespace}.svc`,
     `*.${headless}.${serviceDomain}`,
+    ...(clusterSet ? [clusterSet.podWildcard] : []),
     '127.0.0.1',
     '::1',
     ...strategyAddresses,

@@ -2,6 +2,7 @@ import { renderDecommission, renderMultiRegionSqlJob, renderUpgradeJob } from '.
 import { renderHashedJob } from './job';
 import { KubeObject } from './kube-object';
 import { commonLabels, selectorLabels } from './labels';
+import { databasePodDns } from './own-coredns';
 import {
   CERT_FILE_MODE, certsMount, certsVolume, cockroachImage, containerSecurityContext, fixedResources, jobImage, podSecurityContext,
 } from './pod-parts';
@@ -143,6 +144,8 @@ export function renderStatefulSet(plan: DeploymentPlan, cluster: ClusterPlan, op
           serviceAccountName: cluster.names.serviceAccount,
           automountServiceAccountToken: false,
           terminationGracePeriodSeconds: plan.cockroach.terminationGracePeriodSeconds,
+          // A CoreDNS of the library's own as the only nameserver ('database-pods'); nothing otherwise.
+          ...databasePodDns(cluster),
           securityContext: podSecurityContext(),
           affinity,
           topologySpreadConstraints: [

@@ -18,3 +18,5 @@ export * from './job';
 export * from './job-scripts';
 export * from './pod-parts';
 export * from './scale-down-guard';
+export * from './own-coredns';
+export * from './service-export';

@@ -14,7 +14,7 @@ const EIP_ALLOCATION = /^eipalloc-[0-9a-f]{8,17}$/;
 export function checkNetworking(context: CheckContext): void {
   const networking = context.snapshot.networking;
   if (!networking) {
-    if (context.snapshot.props.networking === undefined) context.report('networking', 'is required: Networking.dnsChain(...) or Networking.perPodLoadBalancers(...)');
+    if (context.snapshot.props.networking === undefined) context.report('networking', 'is required: Networking.dnsChain(...), Networking.perPodLoadBalancers(...) or Networking.clusterSet(...)');
     return;
   }
   for (const flag of ['internal', 'externalDns']) {
@@ -27,7 +27,7 @@ export function checkNetworking(context: CheckContext): void {
     if (typeof parsed === 'string') context.report(`networking.sourceRanges[${i}]`, parsed);
   });
   if (networking.kind === 'dnsChain') checkDnsChain(context);
-  else checkPerPodAddresses(context);
+  else if (networking.kind === 'perPodLoadBalancers') checkPerPodAddresses(context);
 }
 
 /** Every cluster's pod and service blocks, for "an address inside another cluster's range". */
@@ -95,7 +95,8 @@ function checkDnsChain(context: CheckContext): void {
       return;
     }
     // kube-dns stubDomains always query over UDP first: a TCP-only DNS load balancer never answers them.
-    const forwarders = kubeDns.filter((k) => k !== name).map((k) => `'${k}'`);
+    // With a CoreDNS of the library's own, the forwarders are those instances, which can force TCP.
+    const forwarders = networking.ownCoredns ? [] : kubeDns.filter((k) => k !== name).map((k) => `'${k}'`);
     if (forwarders.length > 0) {
       report(path, `${show(name)} answers DNS on TCP only, but ${forwarders.join(', ')} forward${forwarders.length === 1 ? 's' : ''} to it with kube-dns stubDomains, which cannot force TCP: give its DNS load balancer UDP too`);
     }

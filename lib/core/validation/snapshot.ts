@@ -1,3 +1,5 @@
+import { readClusterSet } from './cluster-set';
+import { OwnCorednsSnapshot, readOwnCoredns } from './own-coredns';
 import { isInstance, isList, keyPath, readKeyedMap, readList, readObject, Report } from './read';
 import { Networking, NetworkingKind } from '../networking';
 import { show } from '../problems';
@@ -20,6 +22,10 @@ export interface NetworkingSnapshot {
   readonly dnsAddresses?: Map<string, unknown>;
   /** Per-pod load balancers: the address entries by cluster name (each a copied list, or the bad value). */
   readonly addresses?: Map<string, unknown>;
+  /** Cluster set: the cluster ids by cluster name. */
+  readonly clusterIds?: Map<string, unknown>;
+  /** DNS chain with a CoreDNS of its own: its options (a null-prototype copy) and its ClusterIPs by cluster name. */
+  readonly ownCoredns?: OwnCorednsSnapshot;
 }
 
 /** The TLS strategy as read. */
@@ -40,7 +46,7 @@ export interface TopologySnapshot {
   readonly tls?: TlsSnapshot;
 }
 
-const NETWORKING_KINDS: readonly NetworkingKind[] = ['dnsChain', 'perPodLoadBalancers'];
+const NETWORKING_KINDS: readonly NetworkingKind[] = ['dnsChain', 'perPodLoadBalancers', 'clusterSet'];
 const TLS_KINDS: readonly TlsKind[] = ['certManager', 'generated', 'existingCa', 'insecure'];
 const TOPOLOGY_FIELDS = [
   'clusters', 'networking', 'tls', 'image', 'version', 'name', 'storageSize', 'storageClass', 'cpu', 'memory', 'extraStartFlags',
@@ -75,7 +81,7 @@ export function readSnapshot(input: unknown, report: Report, resolved: ResolvedA
 }
 
 function readNetworking(value: unknown, report: Report, resolved: ResolvedAddressInput): NetworkingSnapshot | undefined {
-  const expected = 'Networking.dnsChain(...) or Networking.perPodLoadBalancers(...)';
+  const expected = 'Networking.dnsChain(...), Networking.perPodLoadBalancers(...) or Networking.clusterSet(...)';
   // A Networking from another copy of the library has the same shape: accept it by its kind.
   const fields = isInstance(value, Networking) ? { kind: value.kind, options: value.options } : readObject(value, 'networking', report, expected, ['kind', 'options']);
   if (!fields) return undefined;
@@ -92,8 +98,9 @@ function readNetworking(value: unknown, report: Report, resolved: ResolvedAddres
     const resolvedDns = resolved.dnsAddresses === undefined ? undefined
       : readKeyedMap(resolved.dnsAddresses, 'networking.dnsAddresses', report, 'a map of DNS addresses by cluster name');
     for (const [cluster, ip] of resolvedDns ?? []) dnsAddresses?.set(cluster, ip);
-    return { kind, options, dnsAddresses };
+    return { kind, options, dnsAddresses, ...readOwnCoredns(options.ownCoredns, report) };
   }
+  if (kind === 'clusterSet') return { kind, options, ...readClusterSet(options, report) };
   const given = options.addresses === undefined ? new Map<string, unknown>()
     : readKeyedMap(options.addresses, 'networking.addresses', report, 'a map of address lists by cluster name');
   const addresses = new Map<string, unknown>();

@@ -1,0 +1,3 @@
+export * from './cluster-set';
+export * from './own-coredns';
+export * from './own-coredns-plan';
