@@ -17,6 +17,7 @@ import { addressDependentObjects, clusterObjectKey } from '../manifests/address-
 import { renderDatabase } from '../manifests/database';
 import { KubeObject, objectKey } from '../manifests/kube-object';
 import { renderNetworkPolicies } from '../manifests/network-policies';
+import { renderServiceExport } from '../manifests/service-export';
 
 /**
  * The StatefulSet is not awaited: its pods cannot be ready before `cockroach init`, which the
@@ -31,7 +32,10 @@ const CONFIG_KINDS = new Set(['Namespace', 'ServiceAccount', 'ClusterRole', 'Clu
 export interface MultiRegionCockroachArgs extends CockroachOptions {
   /** The Kubernetes clusters, one CockroachDB StatefulSet each, each with its provider. */
   readonly clusters: readonly PulumiClusterSpec[];
-  /** How pods reach each other across clusters: `Networking.perPodLoadBalancers(...)` or `Networking.dnsChain(...)`. */
+  /**
+   * How pods reach each other across clusters: `Networking.perPodLoadBalancers(...)`, `Networking.dnsChain(...)`
+   * (with `ownCoredns`, a CoreDNS of the library's own) or `Networking.clusterSet(...)` (MCS API names).
+   */
   readonly networking: Networking;
   /**
    * How certificates are issued: `Tls.generated(...)`, `Tls.existingCa(...)`, `Tls.certManager(...)`
@@ -162,6 +166,10 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
         tcpOnlyClusters: dnsOptions.tcpOnlyClusters,
         sourceRanges: dnsOptions.sourceRanges,
         loadBalancerTimeout: args.loadBalancerTimeout,
+        ownCoredns: dnsOptions.ownCoredns,
+        name: args.name,
+        namespaces,
+        networkPolicy: args.networkPolicy,
       }, { parent: this });
     }
 
@@ -298,7 +306,7 @@ function jobTimeout(job: KubeObject, initTimeout: string | undefined): pulumi.Cu
 
 /** The database objects of a cluster, its NetworkPolicy included (as `renderCluster` groups them). */
 function databaseObjects(plan: DeploymentPlan, cluster: DeploymentPlan['clusters'][number]): KubeObject[] {
-  return [...renderDatabase(plan, cluster, AFTER_DECOMMISSION), ...renderNetworkPolicies(plan, cluster)];
+  return [...renderDatabase(plan, cluster, AFTER_DECOMMISSION), ...renderNetworkPolicies(plan, cluster), ...renderServiceExport(cluster)];
 }
 
 function findDatabaseObject(objects: ReadonlyMap<string, KubeObject>, key: string): KubeObject {
