@@ -1,7 +1,13 @@
 // cdk8s: the cluster set and the own CoreDNS, as files in a GitOps repository. Everything of the
 // database (the ServiceExport, the own CoreDNS) goes into <cluster>.k8s.yaml; <cluster>-dns.k8s.yaml
 // exists only where the cluster DNS gets a forwarding entry.
-import { allOf, only, synthApp } from './helpers';
+import { spawnSync } from 'child_process';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { allOf, corefileServerBlocks, only, pinnedAddresses, readOutdir, synthApp } from './helpers';
+import { topology as clusterSetTopology } from '../../examples/cluster-set/main';
+import { topology as ownCorednsTopology } from '../../examples/own-coredns/main';
 import { validateKubeObjects } from '../support/kube-schema';
 import { withNetworks } from '../support/topologies';
 import { ClusterSpec, DnsChain, MultiRegionCockroach, Networking } from 'crosscluster/cdk8s';
@@ -84,5 +90,51 @@ describe('Networking.dnsChain with ownCoredns', () => {
     expect(only(files['us-east1-dns.k8s.yaml'].objects, 'ConfigMap', 'cockroachdb-dns').data.Corefile).toContain('forward . 10.30.15.250');
     expect(Object.keys(result.serverObjects)).toEqual(['us-east1', 'us-west1', 'eu-west-1']);
     expect(Object.values(result.objects).flat()).toEqual([]);
+  });
+});
+
+describe('the examples, run as a user runs them: `cdk8s synth` in the example directory (no build)', () => {
+  const cli = join(__dirname, '..', '..', 'node_modules', '.bin', 'cdk8s');
+
+  test.each([
+    ['cluster-set', clusterSetTopology, 'cockroachdb-0.europe.cockroachdb.cockroachdb.svc.clusterset.local:26257'],
+    ['own-coredns', ownCorednsTopology, 'the database pods resolve through 10.16.0.53'],
+  ] as const)('examples/%s writes one file per cluster, the same as in-process', (example, topology, printed) => {
+    const outdir = mkdtempSync(join(tmpdir(), `crosscluster-${example}-`));
+    try {
+      const run = spawnSync(cli, ['synth', '--output', outdir], {
+        cwd: join(__dirname, '..', '..', 'examples', example),
+        env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+        encoding: 'utf8',
+      });
+      expect([run.status, run.stderr]).toEqual([0, expect.stringContaining(printed)]);
+      const written = readOutdir(outdir);
+      expect(Object.keys(written)).toEqual(topology.clusters.map((c) => `${c.name}.k8s.yaml`).sort());
+      const inProcess = synthApp((app) => new MultiRegionCockroach(app, 'cockroachdb', topology)).files;
+      for (const file of Object.keys(inProcess)) expect(written[file].text).toBe(inProcess[file].text);
+      validateKubeObjects(allOf(written));
+      // Nothing of either example goes into kube-system.
+      expect(allOf(written).filter((o) => o.metadata.namespace === 'kube-system')).toEqual([]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  test('own-coredns: GKE Cloud DNS, the EKS add-on and AKS chained alike; each remote domain forwarded once, to its load balancer', () => {
+    const { files } = synthApp((app) => new MultiRegionCockroach(app, 'cockroachdb', ownCorednsTopology));
+    const lbOf = (cluster: string) => {
+      const services = files[`${cluster}.k8s.yaml`].objects.filter((o) => o.kind === 'Service' && o.metadata.name.startsWith('cockroachdb-dns-lb'));
+      return [...new Set(services.flatMap(pinnedAddresses))];
+    };
+    expect(lbOf('eu-west-1')).toEqual(['10.30.15.53', '10.30.31.53']);
+    for (const c of ownCorednsTopology.clusters) {
+      const corefile: string = only(files[`${c.name}.k8s.yaml`].objects, 'ConfigMap', 'cockroachdb-dns').data.Corefile;
+      const zones = corefileServerBlocks(corefile);
+      for (const remote of ownCorednsTopology.clusters.filter((r) => r.name !== c.name)) {
+        const block = zones.filter((z) => z.zone === `${remote.name}.svc.cluster.local`);
+        expect(block).toHaveLength(1);
+        expect(block[0].body).toContain(`forward . ${lbOf(remote.name).join(' ')}`);
+      }
+    }
   });
 });
