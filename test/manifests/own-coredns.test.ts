@@ -196,3 +196,24 @@ describe('what follows addresses, and what never does', () => {
     expect(template({ ...ownTopology({}, two), networking: Networking.dnsChain({ dnsAddresses: { 'gke-us-east1': '10.128.0.53', 'gke-us-west1': '10.138.0.53' }, ownCoredns: {} }) })).toBe(before);
   });
 });
+
+test('the own CoreDNS is the only container of any strategy that adds a capability, and it adds NET_BIND_SERVICE only (.checkov.yaml relies on it)', () => {
+  const inputs: TopologyInput[] = [
+    ownTopology(), ownTopology({ resolvers: 'cluster-dns' }),
+    { ...ownTopology(), networking: Networking.dnsChain({ dnsAddresses: DNS_ADDRESSES }) },
+    { clusters: THREE_CLUSTERS.map((c) => ({ ...c, namespace: 'crdb' })), networking: Networking.clusterSet(), tls: Tls.certManager() },
+    { ...ownTopology(), tls: Tls.insecure() },
+  ];
+  const added = new Set<string>();
+  for (const input of inputs) {
+    for (const object of renderDeployment(planDeployment(input)).flatMap(allObjects) as any[]) {
+      const pod = object.spec?.template?.spec ?? object.spec?.jobTemplate?.spec?.template?.spec;
+      for (const container of [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])]) {
+        const caps = container.securityContext?.capabilities;
+        expect([object.metadata.name, container.name, caps?.drop]).toEqual([object.metadata.name, container.name, ['ALL']]);
+        for (const cap of caps?.add ?? []) added.add(`${object.kind}/${object.metadata.name}/${container.name}:${cap}`);
+      }
+    }
+  }
+  expect([...added]).toEqual(['Deployment/cockroachdb-dns/coredns:NET_BIND_SERVICE']);
+});
