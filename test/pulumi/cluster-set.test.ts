@@ -108,29 +108,32 @@ describe('own CoreDNS', () => {
 
   test('nothing in kube-system, no ConfigMapPatch with \'database-pods\'', () => {
     expect(ofClusters(OWN.map((c) => c.name)).filter((o) => o.metadata.namespace === 'kube-system')).toEqual([]);
-    expect(recorded.filter((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.provider?.startsWith('own-'))).toEqual([]);
+    // ConfigMaps carry their data in a ConfigMapPatch: the database namespace's own (the Corefile among them), none of the cluster DNS's.
+    const patches = recorded.filter((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.provider?.startsWith('own-'));
+    expect(patches.filter((r) => r.inputs.metadata.name === 'cockroachdb-dns').map((r) => r.inputs.metadata.namespace)).toEqual(OWN.map((c) => c.name));
+    expect(patches.filter((r) => r.inputs.metadata.namespace === 'kube-system')).toEqual([]);
   });
 
   test('an address only the cloud knows reaches the other clusters\' Corefiles, and the component\'s output', async () => {
     const address = lbAddress('status-south', 'status-south', 'cockroachdb-dns-lb');
     expect(address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-    const corefiles = recorded.filter((r) => r.type === 'kubernetes:core/v1:ConfigMap' && r.inputs.metadata?.name === 'cockroachdb-dns' && r.provider?.startsWith('status-'));
+    const corefiles = recorded.filter((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.inputs.metadata?.name === 'cockroachdb-dns' && r.provider?.startsWith('status-'));
     expect(corefiles.map((r) => r.provider)).toEqual(['status-east', 'status-west', 'status-south']);
     for (const r of corefiles.slice(0, 2)) expect(r.inputs.data.Corefile).toContain(`status-south.svc.cluster.local:53 {\n    errors\n    cache 30\n    forward . ${address}\n}`);
     expect((await valueOf(statusChain.dnsChain!.dnsAddresses))['status-south']).toEqual([address]);
     // 'cluster-dns': the cluster DNS forwards to the local instance's fixed ClusterIP, which needs no address.
-    const patch = recorded.find((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.provider === 'status-south')!;
+    const patch = recorded.find((r) => r.type === 'kubernetes:core/v1:ConfigMapPatch' && r.provider === 'status-south' && r.inputs.metadata?.namespace === 'kube-system')!;
     expect(patch.inputs.data.Corefile).toContain('status-east.svc.cluster.local:53 {\n    errors\n    cache 30\n    forward . 10.130.0.53\n}');
   });
 
   test('DnsChain exposes every CoreDNS object but the load balancer (which is in its services), per cluster', async () => {
     const servers = statusChain.dnsChain!.servers;
     expect(Object.keys(servers)).toEqual(['status-east', 'status-west', 'status-south']);
-    // RBAC (3), Corefile, Deployment, Service, PDB, NetworkPolicy.
+    // RBAC (3), Corefile (its data patch, which the Deployment waits for), Deployment, Service, PDB, NetworkPolicy.
     const urns = await Promise.all(servers['status-east'].map((r) => valueOf(r.urn)));
     expect(urns.map((u) => u.split('::')[2].split('$').pop())).toEqual([
       'kubernetes:core/v1:ServiceAccount', 'kubernetes:rbac.authorization.k8s.io/v1:ClusterRole', 'kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding',
-      'kubernetes:core/v1:ConfigMap', 'kubernetes:apps/v1:Deployment', 'kubernetes:core/v1:Service', 'kubernetes:policy/v1:PodDisruptionBudget',
+      'kubernetes:core/v1:ConfigMapPatch', 'kubernetes:apps/v1:Deployment', 'kubernetes:core/v1:Service', 'kubernetes:policy/v1:PodDisruptionBudget',
       'kubernetes:networking.k8s.io/v1:NetworkPolicy',
     ]);
     expect(statusChain.dnsChain!.services['status-east'].length).toBe(1);
