@@ -3,8 +3,8 @@ import { findCloudProblems } from './cloud/validation';
 import { Engine, TopologyInput } from './input';
 import { findLifecycleProblems } from './lifecycle-validation';
 import { DnsChainOptions, Networking, PerPodLoadBalancersOptions, PodAddress } from './networking';
-import { ClusterSetOptions } from './strategies/cluster-set';
 import { Problem, throwIfProblems } from './problems';
+import { ClusterSetOptions } from './strategies/cluster-set';
 import { canonicalTls, canonicalTopology } from './validation/canonical';
 import { checkClusterSet } from './validation/cluster-set';
 import { checkClusters } from './validation/clusters';
@@ -80,7 +80,8 @@ function readNetworking(networking: NetworkingSnapshot): Networking {
       [cluster, isList(value) ? value.map(ip) : ip(value)] as const));
     if (networking.ownCoredns) {
       const own = networking.ownCoredns;
-      options.ownCoredns = { ...own.options, ...(own.clusterIps ? { clusterIps: toLookup([...own.clusterIps].map(([c, v]) => [c, ip(v)] as const)) } : {}) };
+      const clusterIps = own.clusterIps ? { clusterIps: toLookup([...own.clusterIps].map(([c, v]) => [c, ip(v)] as const)) } : {};
+      options.ownCoredns = { ...own.options, ...clusterIps };
     } else if (options.ownCoredns !== undefined) {
       options.ownCoredns = null;
     }

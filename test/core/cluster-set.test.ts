@@ -9,7 +9,9 @@ import {
 /** The three test clusters in one namespace, as the MCS API's namespace sameness wants. */
 const SAME_NS: ClusterSpec[] = THREE_CLUSTERS.map((c) => ({ ...c, namespace: 'crdb' }));
 
-function setTopology(clusters: ClusterSpec[] = SAME_NS, options: Parameters<typeof Networking.clusterSet>[0] = {}, extra: Partial<TopologyInput> = {}): TopologyInput {
+function setTopology(
+  clusters: ClusterSpec[] = SAME_NS, options: Parameters<typeof Networking.clusterSet>[0] = {}, extra: Partial<TopologyInput> = {},
+): TopologyInput {
   return { clusters, networking: Networking.clusterSet(options), tls: Tls.certManager(), ...extra };
 }
 
@@ -137,7 +139,7 @@ describe('validation of the cluster set: each rule alone', () => {
   });
 
   test('a cluster id for no cluster is refused', () => {
-    expect(problems(setTopology(SAME_NS, { clusterIds: { 'nowhere': 'x' } })).map((p) => p.path)).toEqual(['networking.clusterIds.nowhere']);
+    expect(problems(setTopology(SAME_NS, { clusterIds: { nowhere: 'x' } })).map((p) => p.path)).toEqual(['networking.clusterIds.nowhere']);
   });
 
   test('clusterIds that is not a map is refused', () => {

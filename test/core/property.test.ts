@@ -44,13 +44,13 @@ const topology = fc
     const dnsAddresses = Object.fromEntries(clusters.map((c, i) => [c.name, `10.250.${i}.53`]));
     const networking = strategy === 'dnsChain' ? Networking.dnsChain({ dnsAddresses })
       : strategy === 'ownCoredns' ? Networking.dnsChain({ dnsAddresses, ownCoredns: { clusterIps: Object.fromEntries(clusters.map((c, i) => [c.name, `10.252.${i}.53`])) } })
-      : strategy === 'clusterSet' ? Networking.clusterSet({ clusterIds: Object.fromEntries(clusters.slice(0, 1).map((c) => [c.name, 'first'])) })
-      : Networking.perPodLoadBalancers({
-        addresses: Object.fromEntries(clusters.map((c, i) => [
-          c.name,
-          Array.from({ length: fullAddresses && Number.isInteger(c.nodes) && c.nodes > 0 ? c.nodes : 1 }, (_, j) => `10.251.${i}.${j + 1}`),
-        ])),
-      });
+        : strategy === 'clusterSet' ? Networking.clusterSet({ clusterIds: Object.fromEntries(clusters.slice(0, 1).map((c) => [c.name, 'first'])) })
+          : Networking.perPodLoadBalancers({
+            addresses: Object.fromEntries(clusters.map((c, i) => [
+              c.name,
+              Array.from({ length: fullAddresses && Number.isInteger(c.nodes) && c.nodes > 0 ? c.nodes : 1 }, (_, j) => `10.251.${i}.${j + 1}`),
+            ])),
+          });
     return { clusters, networking, tls: secure ? Tls.certManager() : Tls.insecure(), survivalGoal } as TopologyInput;
   });
 

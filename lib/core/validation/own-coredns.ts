@@ -43,8 +43,9 @@ export function checkOwnCoredns(context: CheckContext): void {
   }
   if (options.image !== undefined) {
     const image = parseImageReference(options.image);
-    if (typeof image === 'string') report('networking.ownCoredns.image', `${show(options.image)} ${image}`);
-    else if (image.digest === undefined && (image.tag === undefined || image.tag === 'latest')) {
+    if (typeof image === 'string') {
+      report('networking.ownCoredns.image', `${show(options.image)} ${image}`);
+    } else if (image.digest === undefined && (image.tag === undefined || image.tag === 'latest')) {
       report('networking.ownCoredns.image', `${show(options.image)} names no version: pin it by digest (or at least a version tag), so every cluster runs the CoreDNS the Corefile was written for`);
     }
   }
