@@ -199,6 +199,12 @@ project.addTask('bench:cluster', {
   receiveArgs: true,
 });
 
+project.addTask('bench:discovery', {
+  description: 'The cluster set and the own CoreDNS against the DNS chain: synth, Pulumi under mocks, shape, change impact (writes its BENCHMARKS.md section)',
+  exec: 'tsx --tsconfig test/tsconfig.json bench/discovery.ts',
+  receiveArgs: true,
+});
+
 project.addTask('synth:example', {
   description: 'Render the example multi-region deployment (three clusters) to YAML with cdk8s',
   cwd: 'examples/gitops',

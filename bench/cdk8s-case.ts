@@ -63,7 +63,7 @@ export function bareApp(manifests: readonly ClusterManifests[]): App {
   const app = new App();
   for (const m of manifests) {
     const chart = new Chart(app, m.cluster, CHART_PROPS);
-    for (const o of [...m.database, ...m.certificates, ...m.loadBalancers]) new ApiObject(chart, objectId(o), o);
+    for (const o of [...m.database, ...m.certificates, ...m.loadBalancers, ...m.dnsServer]) new ApiObject(chart, objectId(o), o);
   }
   for (const m of manifests) {
     if (m.dns.length === 0) continue;

@@ -7,7 +7,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { childArgs, maxRssMiB, report, rssMiB } from './support/measure';
-import { benchClusters, benchNetworking, Size, Strategy } from './support/topology';
+import { benchClusters, benchNetworking, Size, Strategy, strategyClusters } from './support/topology';
 import { planDeployment } from '../lib/core/plan';
 import { Tls } from '../lib/core/tls';
 import { ClusterSpec } from '../lib/core/topology';
@@ -142,7 +142,7 @@ function baselineProgram(manifests: readonly ClusterManifests[], clusters: reado
 
 async function main(): Promise<void> {
   const args = childArgs<PulumiCaseArgs>();
-  const clusters = benchClusters(args);
+  const clusters = strategyClusters(args.strategy, benchClusters(args));
   const manifests = renderDeployment(planDeployment(
     { clusters, networking: benchNetworking(args.strategy, clusters), tls: Tls.insecure() },
     { engine: 'pulumi' },

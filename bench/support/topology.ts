@@ -3,10 +3,20 @@ import { Networking } from '../../lib/core/networking';
 import { Tls } from '../../lib/core/tls';
 import { Cloud, ClusterSpec } from '../../lib/core/topology';
 
-/** The two networking strategies the benchmarks compare. */
-export type Strategy = 'dnsChain' | 'perPodLoadBalancers';
+/**
+ * The networking strategies: the two the main benchmark compares, and the two ways of discovery without
+ * the managed DNS (bench/discovery.ts): the MCS cluster set and the DNS chain with a CoreDNS of its own.
+ */
+export type Strategy = 'dnsChain' | 'perPodLoadBalancers' | 'clusterSet' | 'ownCoredns';
 export const STRATEGIES: readonly Strategy[] = ['dnsChain', 'perPodLoadBalancers'];
-export const STRATEGY_LABEL: Readonly<Record<Strategy, string>> = { dnsChain: 'DNS chain', perPodLoadBalancers: 'per-pod LBs' };
+export const STRATEGY_LABEL: Readonly<Record<Strategy, string>> = {
+  dnsChain: 'DNS chain', perPodLoadBalancers: 'per-pod LBs', clusterSet: 'cluster set (MCS)', ownCoredns: 'DNS chain, own CoreDNS',
+};
+
+/** The clusters as a strategy needs them: a cluster set wants one namespace in every cluster (namespace sameness). */
+export function strategyClusters(strategy: Strategy, clusters: ClusterSpec[]): ClusterSpec[] {
+  return strategy === 'clusterSet' ? clusters.map((c) => ({ ...c, namespace: 'cockroachdb' })) : clusters;
+}
 
 /** A topology size. */
 export interface Size {
@@ -66,9 +76,14 @@ export function podLbAddress(i: number, j: number): string {
 
 /** The networking of a strategy, with every address known (what cdk8s needs). */
 export function benchNetworking(strategy: Strategy, clusters: readonly ClusterSpec[]): Networking {
-  if (strategy === 'dnsChain') {
-    return Networking.dnsChain({ dnsAddresses: Object.fromEntries(clusters.map((c, i) => [c.name, dnsAddress(indexOf(c, i))])) });
+  if (strategy === 'dnsChain' || strategy === 'ownCoredns') {
+    return Networking.dnsChain({
+      dnsAddresses: Object.fromEntries(clusters.map((c, i) => [c.name, dnsAddress(indexOf(c, i))])),
+      // The instance's fixed ClusterIP defaults to the 53rd address of each cluster's /20 service block.
+      ...(strategy === 'ownCoredns' ? { ownCoredns: {} } : {}),
+    });
   }
+  if (strategy === 'clusterSet') return Networking.clusterSet({ implementation: 'submariner' });
   return Networking.perPodLoadBalancers({
     addresses: Object.fromEntries(clusters.map((c, i) => [c.name, Array.from({ length: c.nodes }, (_, j) => podLbAddress(indexOf(c, i), j))])),
   });
@@ -82,5 +97,6 @@ function indexOf(cluster: ClusterSpec, fallback: number): number {
 
 /** cdk8s props of `MultiRegionCockroach` (cert-manager TLS, the default). */
 export function cdk8sProps(strategy: Strategy, clusters: ClusterSpec[]) {
-  return { clusters, networking: benchNetworking(strategy, clusters), tls: Tls.certManager() };
+  const placed = strategyClusters(strategy, clusters);
+  return { clusters: placed, networking: benchNetworking(strategy, placed), tls: Tls.certManager() };
 }

@@ -27,7 +27,7 @@ export function requireProps(props: unknown): void {
 export interface PreparedComponent {
   readonly plan: DeploymentPlan;
   /** Places the group in each cluster's target, once the construct exists. */
-  place(self: Construct): { objects: Record<string, ApiObject[]>; charts: Record<string, Chart> };
+  place(self: Construct): { objects: Record<string, ApiObject[]>; charts: Record<string, Chart>; targets: ReadonlyMap<string, Construct> };
 }
 
 /**
@@ -67,7 +67,7 @@ export function prepareComponent(
       const targets = shared?.targets ?? placement!(self);
       const objects = placeClusters(targets, plan, (cluster) =>
         shared ? sharedManifestsOf(shared, cluster.name)[options.group] : GROUP_RENDERERS[options.group](plan, cluster));
-      return { objects, charts: chartsOf(targets) };
+      return { objects, charts: chartsOf(targets), targets };
     },
   };
 }

@@ -3,12 +3,15 @@ import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { prepareComponent } from './component-placement';
+import { placeClusters } from './placement';
 import { PlacementProps, TopologyProps } from './props';
+import { sharedManifestsOf, sharedPlanOf } from './shared-plan';
 import { EKS_FORCED_APPLY } from '../core/cloud/aws';
 import { DnsChainOptions, Networking } from '../core/networking';
 import { DeploymentPlan, DnsForward, planDeployment } from '../core/plan';
 import { Tls } from '../core/tls';
 import { eksAddonConfiguration } from '../manifests/dns';
+import { renderOwnCoredns } from '../manifests/own-coredns';
 
 /** Suffix of the DNS Charts created under an App: `<cluster>-dns`, written to `dist/<cluster>-dns.k8s.yaml`. */
 export const DNS_CHART_SUFFIX = '-dns';
@@ -32,6 +35,11 @@ export interface DnsChainProps extends TopologyProps, DnsChainOptions, Placement
  * CoreDNS clusters get the `coredns` ConfigMap with a complete Corefile (the default `.:53` server
  * block plus a marked section of forwarding server blocks; see `mergeCorefile` for a customized Corefile).
  *
+ * With `ownCoredns`, a CoreDNS of the library's own does the chaining instead: per cluster, in the
+ * database namespace, its Deployment, Corefile, read-only RBAC, the Service at its fixed ClusterIP and the
+ * internal load balancer (`serverObjects`), and in kube-system at most the cluster DNS's forwarding of
+ * each remote domain to it (`resolvers: 'cluster-dns'`); nothing at all there with `'database-pods'`.
+ *
  * Usable alone, or composed by {@link MultiRegionCockroach} with `Networking.dnsChain(...)`.
  */
 export class DnsChain extends Construct {
@@ -43,6 +51,11 @@ export class DnsChain extends Construct {
   public readonly objects: Readonly<Record<string, readonly ApiObject[]>>;
   /** Per cluster placed: the Chart holding its DNS objects. */
   public readonly charts: Readonly<Record<string, Chart>>;
+  /**
+   * Per cluster placed, with `ownCoredns`: the CoreDNS of the library's own (placed with the database
+   * objects when composed by `MultiRegionCockroach`, else in the charts above). Empty otherwise.
+   */
+  public readonly serverObjects: Readonly<Record<string, readonly ApiObject[]>>;
   /**
    * Per EKS cluster whose CoreDNS is the managed add-on: the add-on's `configurationValues`
    * (`{"corefile": …}`). Give it to the add-on (`aws eks update-addon --addon-name coredns
@@ -67,10 +80,12 @@ export class DnsChain extends Construct {
             internal: props.internal,
             tcpOnlyClusters: props.tcpOnlyClusters,
             sourceRanges: props.sourceRanges,
+            ownCoredns: props.ownCoredns,
           }),
           tls: Tls.certManager(),
-          // The database NetworkPolicy is not this construct's; its CIDR requirement neither.
-          networkPolicy: { enabled: false },
+          // The database NetworkPolicy is not this construct's, nor its CIDR requirement; the own
+          // CoreDNS gets its own NetworkPolicy as the database would.
+          networkPolicy: props.ownCoredns ? props.networkPolicy : { enabled: false },
         },
         { engine: 'cdk8s' },
       ),
@@ -80,7 +95,12 @@ export class DnsChain extends Construct {
     super(scope, id);
     this.plan = prepared.plan;
     this.forwards = Object.fromEntries(this.plan.clusters.map((c) => [c.name, c.dnsForwards]));
-    ({ objects: this.objects, charts: this.charts } = prepared.place(this));
+    const placed = prepared.place(this);
+    ({ objects: this.objects, charts: this.charts } = placed);
+    const shared = sharedPlanOf(props);
+    const serverTargets = shared ? shared.serverTargets ?? shared.targets : placed.targets;
+    this.serverObjects = placeClusters(serverTargets, this.plan, (cluster) =>
+      (shared ? sharedManifestsOf(shared, cluster.name).dnsServer : renderOwnCoredns(this.plan, cluster)));
     this.eksAddonConfigurations = Object.fromEntries(this.plan.clusters
       .map((c) => [c.name, eksAddonConfiguration(c)] as const)
       .filter((entry): entry is readonly [string, string] => entry[1] !== undefined));

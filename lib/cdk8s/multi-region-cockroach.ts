@@ -16,8 +16,9 @@ import { ClusterManifests, renderDeployment } from '../manifests/render';
 export interface MultiRegionCockroachProps extends TopologyProps {
   /**
    * How pods reach each other across clusters: `Networking.dnsChain(...)` (static DNS load-balancer
-   * IPs per cluster) or `Networking.perPodLoadBalancers(...)` (an address per pod). In cdk8s every
-   * address must be known at synth time.
+   * IPs per cluster; with `ownCoredns`, a CoreDNS of the library's own does the chaining),
+   * `Networking.perPodLoadBalancers(...)` (an address per pod) or `Networking.clusterSet(...)` (the MCS
+   * API's `clusterset.local` names). In cdk8s every address must be known at synth time.
    */
   readonly networking: Networking;
   /**
@@ -123,7 +124,7 @@ export class MultiRegionCockroach extends Construct {
         wanted: () => true,
         objects: (c) => {
           const m = manifestsOf(c);
-          return [...m.database, ...m.certificates, ...m.loadBalancers, ...(ownDnsTargets ? [] : m.dns)];
+          return [...m.database, ...m.certificates, ...m.loadBalancers, ...m.dnsServer, ...(ownDnsTargets ? [] : m.dns)];
         },
       },
       ...(ownDnsTargets
@@ -165,7 +166,7 @@ export class MultiRegionCockroach extends Construct {
       this.loadBalancers = new PerPodLoadBalancers(this, 'LoadBalancers', withSharedPlan<PerPodLoadBalancersProps>(topology, { ...shared, targets }));
     }
     if (plan.networking.kind === 'dnsChain') {
-      this.dnsChain = new DnsChain(this, 'DnsChain', withSharedPlan<DnsChainProps>(topology, { ...shared, targets: dnsTargets }));
+      this.dnsChain = new DnsChain(this, 'DnsChain', withSharedPlan<DnsChainProps>(topology, { ...shared, targets: dnsTargets, serverTargets: targets }));
     }
   }
 }

@@ -14,6 +14,12 @@ export interface SharedPlan {
   readonly manifests: readonly ClusterManifests[];
   /** Per cluster: where the composed construct places its objects. */
   readonly targets: ReadonlyMap<string, Construct>;
+  /**
+   * Per cluster: where `DnsChain` places a CoreDNS of the library's own (in the database namespace, so
+   * with the database objects, while `targets` receive the kube-system objects).
+   * @default - `targets`
+   */
+  readonly serverTargets?: ReadonlyMap<string, Construct>;
 }
 
 const SHARED = Symbol('crosscluster.cdk8s.sharedPlan');

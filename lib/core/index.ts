@@ -12,6 +12,7 @@ export * from './strategies';
 export * from './plan';
 export * from './problems';
 export * from './sans';
+export * from './strategies';
 export * from './tls';
 export * from './topology';
 export * from './validation';

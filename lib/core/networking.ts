@@ -1,4 +1,6 @@
+import { ClusterSetOptions } from './strategies/cluster-set';
 import { HostNetworkOptions } from './strategies/host-network';
+import { OwnCorednsOptions } from './strategies/own-coredns';
 import { PodIpsOptions } from './strategies/pod-ips';
 
 export type { HostNetworkNode, HostNetworkOptions } from './strategies/host-network';
@@ -70,6 +72,17 @@ export interface DnsChainOptions {
    * @default - the peers' pod and node CIDRs (plus Cloud DNS's forwarders when a peer uses Cloud DNS)
    */
   readonly sourceRanges?: readonly string[];
+  /**
+   * A CoreDNS of the library's own in every cluster (in the database namespace) instead of the cluster
+   * DNS: it serves the cluster's database names from the API (the `kubernetes` plugin, restricted to the
+   * database namespace), forwards each remote cluster's domain to that cluster's instance, and sits
+   * behind the internal load balancer pinned to `dnsAddresses`. The cluster DNS is exposed to nobody and
+   * gets at most one forwarding entry per remote domain (`resolvers: 'cluster-dns'`) or none at all
+   * (`'database-pods'`, the default). Same names, join list, certificates and checks as the DNS chain.
+   * See docs/cluster-set.md.
+   * @default - the cluster DNS itself is exposed and forwards
+   */
+  readonly ownCoredns?: OwnCorednsOptions;
 }
 
 /** Options of {@link Networking.perPodLoadBalancers}. */
@@ -100,7 +113,7 @@ export interface PerPodLoadBalancersOptions {
 }
 
 /** The strategy kinds. */
-export type NetworkingKind = 'dnsChain' | 'perPodLoadBalancers' | 'podIps' | 'hostNetwork';
+export type NetworkingKind = 'dnsChain' | 'perPodLoadBalancers' | 'podIps' | 'hostNetwork' | 'clusterSet';
 
 /**
  * How pods in one cluster reach pods in another, and so which addresses they advertise.
@@ -143,11 +156,24 @@ export class Networking {
     return new Networking('hostNetwork', options);
   }
 
+  /**
+   * The Multi-Cluster Services API (KEP-1645): each cluster exports the database's headless Service
+   * (`ServiceExport`), and every pod advertises its cluster-set name
+   * `<pod>.<cluster-id>.<service>.<namespace>.svc.clusterset.local`, which the MCS implementation
+   * (GKE multi-cluster Services, Submariner Lighthouse, Cilium ClusterMesh) resolves in every cluster.
+   * No DNS of the library's, no load balancer. Every cluster uses the same namespace (MCS imports a
+   * Service only where its namespace exists). Needs pod-to-pod routability, like the DNS chain.
+   * See docs/cluster-set.md.
+   */
+  public static clusterSet(options: ClusterSetOptions = {}): Networking {
+    return new Networking('clusterSet', options);
+  }
+
   private constructor(
     /** The strategy. */
     public readonly kind: NetworkingKind,
     /** The strategy's options. */
-    public readonly options: DnsChainOptions | PerPodLoadBalancersOptions | PodIpsOptions | HostNetworkOptions,
+    public readonly options: DnsChainOptions | PerPodLoadBalancersOptions | PodIpsOptions | HostNetworkOptions | ClusterSetOptions,
   ) {}
 
   /** The options as DNS-chain options; empty for another strategy. */
@@ -168,6 +194,11 @@ export class Networking {
   /** The options as host-network options; empty for another strategy. */
   public get hostNetwork(): HostNetworkOptions | undefined {
     return this.kind === 'hostNetwork' ? (this.options as HostNetworkOptions) : undefined;
+  }
+
+  /** The options as cluster-set options; empty for another strategy. */
+  public get clusterSet(): ClusterSetOptions | undefined {
+    return this.kind === 'clusterSet' ? (this.options as ClusterSetOptions) : undefined;
   }
 }
 

@@ -17,6 +17,8 @@ import {
   AdvertiseSource, directPathJoinList, directPathSanAddresses, HostNetworkPlan, hostNetworkOf, JoinLoadBalancerPlan,
   joinLoadBalancerOf, NODE_ADVERTISE_HOST, POD_IP_ADVERTISE_HOST,
 } from './strategies/direct-path-plan';
+import { clusterSetPlan, ClusterSetPlan, clusterSetPodName } from './strategies/cluster-set';
+import { clusterDnsForwards, OwnCorednsPlan, planOwnCoredns } from './strategies/own-coredns-plan';
 import { Tls } from './tls';
 import { Cloud, ClusterDnsKind, COCKROACH_PORT, COCKROACH_RPC_PORT, ResolvedCockroachOptions } from './topology';
 import { readTopology } from './validation';
@@ -96,7 +98,10 @@ export interface ClusterPlan {
   readonly localityPrefix: string;
   /** Subject alternative names of this cluster's node certificate. */
   readonly nodeCertSans: SanPlan;
-  /** What this cluster's DNS forwards: every remote cluster, never itself (DNS chain only). */
+  /**
+   * What this cluster's DNS forwards: every remote cluster, never itself (DNS chain only). With a CoreDNS
+   * of the library's own: each remote domain to that local instance, or nothing (`resolvers: 'database-pods'`).
+   */
   readonly dnsForwards: readonly DnsForward[];
   /** This cluster's own DNS load-balancer IP, when known (DNS chain only); the first of `dnsAddresses`. */
   readonly dnsAddress?: string;
@@ -124,6 +129,10 @@ export interface ClusterPlan {
   readonly joinLoadBalancer?: JoinLoadBalancerPlan;
   /** The listed nodes and the placement label (`Networking.hostNetwork` only). */
   readonly hostNetwork?: HostNetworkPlan;
+  /** The cluster's names in the MCS cluster set (cluster-set strategy only). */
+  readonly clusterSet?: ClusterSetPlan;
+  /** The cluster's own CoreDNS (DNS chain with `ownCoredns` only); `dnsForwards` is then what the cluster DNS forwards to it. */
+  readonly ownCoredns?: OwnCorednsPlan;
 }
 
 /** The whole deployment: what every engine renders and checks. */
@@ -166,6 +175,9 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
   const podIpsOptions = input.networking.podIps;
   const hostOptions = input.networking.hostNetwork;
   const advertiseFrom: AdvertiseSource | undefined = podIpsOptions ? 'podIP' : hostOptions ? 'nodeAddress' : undefined;
+  const setOptions = input.networking.clusterSet;
+  const ownOptions = dnsOptions?.ownCoredns;
+  const sourceRanges = (input.networking.options as { sourceRanges?: readonly string[] }).sourceRanges;
   const tcpOnly = new Set(dnsOptions?.tcpOnlyClusters ?? []);
 
   // The resolved addresses were merged into the canonical topology by readTopology.
@@ -182,10 +194,13 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
   const clusters: ClusterPlan[] = input.clusters.map((spec) => {
     const namespace = namespaceOf(spec);
     const names = objectNames(base, namespace);
+    const clusterSet = setOptions
+      ? clusterSetPlan(setOptions, names.headlessService, namespace, ownValue(setOptions.clusterIds, spec.name) ?? spec.name)
+      : undefined;
     const pods: PodPlan[] = [];
     for (let ordinal = 0; ordinal < spec.nodes; ordinal++) {
       const fqdn = podFqdn(spec, base, ordinal);
-      let advertiseHost = fqdn;
+      let advertiseHost = clusterSet ? clusterSetPodName(podName(base, ordinal), clusterSet) : fqdn;
       let loadBalancer: PodAddress | undefined;
       if (lbOptions) {
         const given = ownValue(lbOptions.addresses, spec.name)?.[ordinal];
@@ -213,7 +228,7 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
     }
     const hostNetwork = hostOptions ? hostNetworkOf(spec, hostOptions, namespace) : undefined;
     const direct = { joinLoadBalancer, hostNetwork, retiring: spec.retiring === true, remainingNodes: remainingNodes(spec) };
-    const dnsForwards: DnsForward[] = dnsOptions
+    const remoteForwards: DnsForward[] = dnsOptions
       ? input.clusters
         .filter((remote) => remote.name !== spec.name)
         .map((remote) => {
@@ -226,6 +241,12 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
           };
         })
       : [];
+    const ownDns = dnsOptions ? dnsAddressesOf(spec.name) : [];
+    const ownCoredns = ownOptions
+      ? planOwnCoredns(ownOptions, { cluster: spec, clusters: input.clusters, baseName: base, namespace, remoteForwards, sourceRanges })
+      : undefined;
+    const ownLoadBalancer = ownDns.length > 0 || !options.placeholders ? ownDns : placeholderDns(spec);
+    const dnsForwards = ownCoredns ? clusterDnsForwards(ownCoredns, spec, ownLoadBalancer) : remoteForwards;
     return {
       name: spec.name,
       cloud: spec.cloud,
@@ -240,12 +261,12 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
       names,
       pods,
       localityPrefix: localityPrefix(spec),
-      nodeCertSans: nodeCertificateSans(names, namespace, serviceDomain, pods, input.networking, directPathSanAddresses(direct)),
+      nodeCertSans: nodeCertificateSans(names, namespace, serviceDomain, pods, input.networking, clusterSet, directPathSanAddresses(direct)),
       dnsForwards,
       dnsAddress: dnsOptions ? dnsAddressesOf(spec.name)[0] : undefined,
       dnsAddresses: dnsOptions ? dnsAddressesOf(spec.name) : [],
       profile: resolveCloudProfile(spec),
-      allowLists: allowListsOf(spec, input.clusters, input.networking.options.sourceRanges),
+      allowLists: allowListsOf(spec, input.clusters, sourceRanges),
       runsInit: spec.name === cockroach.initCluster,
       podCidrs: spec.podCidrs ?? [],
       serviceCidrs: spec.serviceCidrs ?? [],
@@ -256,6 +277,8 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
       retiring: spec.retiring === true,
       ...(joinLoadBalancer ? { joinLoadBalancer } : {}),
       ...(hostNetwork ? { hostNetwork } : {}),
+      ...(clusterSet ? { clusterSet } : {}),
+      ...(ownCoredns ? { ownCoredns } : {}),
     };
   });
   throwIfProblems(problems);
@@ -288,7 +311,9 @@ export function joinList(clusters: readonly Pick<ClusterPlan, 'pods'>[], port: n
 /**
  * The node certificate's SANs: loopback, the public Service under each name a client uses,
  * a one-label wildcard for the pods under the headless Service, and every per-pod address
- * the strategy adds (a wildcard cannot cover IPs or external names).
+ * the strategy adds (a wildcard cannot cover IPs or external names). In a cluster set, the pods'
+ * cluster-set names under one wildcard of this cluster's own: `*.<cluster-id>.<svc>.<ns>.svc.<zone>`
+ * covers this cluster's pods and no other cluster's (a wildcard is one label, never `*.clusterset.local`).
  */
 function nodeCertificateSans(
   names: ObjectNames,
@@ -296,6 +321,7 @@ function nodeCertificateSans(
   serviceDomain: string,
   pods: readonly PodPlan[],
   networking: Networking,
+  clusterSet: ClusterSetPlan | undefined,
   directPath: readonly string[],
 ): SanPlan {
   const publicService = names.publicService;
@@ -313,6 +339,7 @@ function nodeCertificateSans(
     `*.${headless}.${namespace}`,
     `*.${headless}.${namespace}.svc`,
     `*.${headless}.${serviceDomain}`,
+    ...(clusterSet ? [clusterSet.podWildcard] : []),
     '127.0.0.1',
     '::1',
     ...strategyAddresses,

@@ -4,7 +4,9 @@ import { Engine, TopologyInput } from './input';
 import { findLifecycleProblems } from './lifecycle-validation';
 import { DnsChainOptions, Networking, PerPodLoadBalancersOptions, PodAddress } from './networking';
 import { Problem, throwIfProblems } from './problems';
+import { ClusterSetOptions } from './strategies/cluster-set';
 import { canonicalTls, canonicalTopology } from './validation/canonical';
+import { checkClusterSet } from './validation/cluster-set';
 import { checkClusters } from './validation/clusters';
 import { checkCockroachOptions } from './validation/cockroach-options';
 import { CheckContext, TopologyChecker } from './validation/context';
@@ -12,6 +14,7 @@ import { checkDirectPath, isDirectPathKind, rebuildDirectPath } from './validati
 import { checkDnsDomains } from './validation/dns-domains';
 import { isDnsLabel } from './validation/kubernetes-values';
 import { checkNetworking } from './validation/networking';
+import { checkOwnCoredns } from './validation/own-coredns';
 import { isList, toLookup } from './validation/read';
 import { NetworkingSnapshot, ResolvedAddressInput, readSnapshot } from './validation/snapshot';
 import { checkTls } from './validation/tls';
@@ -29,6 +32,9 @@ const CHECKERS: readonly TopologyChecker[] = [
   checkNetworking,
   // Networking.podIps and Networking.hostNetwork: join addresses, node lists, pod-range routing.
   checkDirectPath,
+  // The MCS cluster set, and the DNS chain's CoreDNS of its own (lib/core/strategies).
+  checkClusterSet,
+  checkOwnCoredns,
   checkTls,
   // Day 2: upgrades, scale-down, region removal and the production options.
   propsChecker(findLifecycleProblems),
@@ -69,9 +75,20 @@ function readNetworking(networking: NetworkingSnapshot): Networking {
   for (const key of ['tcpOnlyClusters', 'sourceRanges']) {
     if (options[key] !== undefined) options[key] = isList(options[key]) ? [...options[key] as unknown[]] : null;
   }
+  if (networking.kind === 'clusterSet') {
+    if (networking.clusterIds) options.clusterIds = toLookup(networking.clusterIds);
+    return Networking.clusterSet(options as ClusterSetOptions);
+  }
   if (networking.kind === 'dnsChain') {
     options.dnsAddresses = networking.dnsAddresses && toLookup([...networking.dnsAddresses].map(([cluster, value]) =>
       [cluster, isList(value) ? value.map(ip) : ip(value)] as const));
+    if (networking.ownCoredns) {
+      const own = networking.ownCoredns;
+      const clusterIps = own.clusterIps ? { clusterIps: toLookup([...own.clusterIps].map(([c, v]) => [c, ip(v)] as const)) } : {};
+      options.ownCoredns = { ...own.options, ...clusterIps };
+    } else if (options.ownCoredns !== undefined) {
+      options.ownCoredns = null;
+    }
   } else {
     options.addresses = networking.addresses && toLookup([...networking.addresses].map(([cluster, list]) => [cluster, isList(list)
       ? list.map((entry) => (entry !== null && typeof entry === 'object' ? { ...entry, address: ip((entry as PodAddress).address) } : ip(entry)))

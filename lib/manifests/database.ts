@@ -3,6 +3,7 @@ import { directPathTopologyData, withDirectPath } from './direct-path-pod';
 import { renderHashedJob } from './job';
 import { KubeObject } from './kube-object';
 import { commonLabels, selectorLabels } from './labels';
+import { databasePodDns } from './own-coredns';
 import { renderPodCertificateAccess } from './pod-certificates';
 import {
   CERT_FILE_MODE, certsMount, certsVolume, cockroachImage, containerSecurityContext, fixedResources, jobImage, podSecurityContext,
@@ -147,6 +148,8 @@ export function renderStatefulSet(plan: DeploymentPlan, cluster: ClusterPlan, op
           serviceAccountName: cluster.names.serviceAccount,
           automountServiceAccountToken: false,
           terminationGracePeriodSeconds: plan.cockroach.terminationGracePeriodSeconds,
+          // A CoreDNS of the library's own as the only nameserver ('database-pods'); nothing otherwise.
+          ...databasePodDns(cluster),
           securityContext: podSecurityContext(),
           affinity,
           topologySpreadConstraints: [

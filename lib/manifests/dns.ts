@@ -33,7 +33,8 @@ export const NEVER_DELETE = {
  */
 export function renderDnsLoadBalancers(plan: DeploymentPlan, cluster: ClusterPlan): KubeObject[] {
   const options = plan.networking.dnsChain;
-  if (!options || cluster.dnsForwards.length === 0 || !cluster.profile.dnsPods) return [];
+  // With a CoreDNS of the library's own, the load balancer fronts that instance (own-coredns.ts).
+  if (!options || cluster.ownCoredns || cluster.dnsForwards.length === 0 || !cluster.profile.dnsPods) return [];
   const tcpOnly = (options.tcpOnlyClusters ?? []).includes(cluster.name);
   return renderLoadBalancerServices(cluster, { purpose: 'dns', internal: true, addresses: cluster.dnsAddresses }, {
     name: DNS_LOAD_BALANCER_NAME,

@@ -21,3 +21,5 @@ export * from './scale-down-guard';
 export * from './direct-path-pod';
 export * from './join-load-balancer';
 export * from './pod-certificates';
+export * from './own-coredns';
+export * from './service-export';

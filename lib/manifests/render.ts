@@ -4,14 +4,19 @@ import { renderDns } from './dns';
 import { renderJoinLoadBalancer } from './join-load-balancer';
 import { KubeObject } from './kube-object';
 import { renderNetworkPolicies } from './network-policies';
+import { renderOwnCoredns } from './own-coredns';
 import { renderPerPodServices } from './per-pod-services';
+import { renderServiceExport } from './service-export';
 import { ClusterPlan, DeploymentPlan } from '../core/plan';
 
 /** The objects of one cluster, grouped by who usually owns them. */
 export interface ClusterManifests {
   /** The cluster name. */
   readonly cluster: string;
-  /** Namespace, RBAC, Services, topology ConfigMap, StatefulSet, PDB, (in one cluster) the init Job, the NetworkPolicy. */
+  /**
+   * Namespace, RBAC, Services, topology ConfigMap, StatefulSet, PDB, (in one cluster) the init Job, the
+   * NetworkPolicy; in a cluster set, the headless Service's `ServiceExport`.
+   */
   readonly database: KubeObject[];
   /** Per-pod LoadBalancer Services (per-pod load balancers), or the join load balancer (pod IPs). */
   readonly loadBalancers: KubeObject[];
@@ -19,16 +24,22 @@ export interface ClusterManifests {
   readonly certificates: KubeObject[];
   /** kube-system objects: the DNS load balancer and forwarding (DNS chain). Often owned by another pipeline. */
   readonly dns: KubeObject[];
+  /**
+   * The DNS chain's own CoreDNS, in the database namespace (`ownCoredns`): its RBAC, Corefile, Deployment,
+   * Services, load balancer, PDB and NetworkPolicy. `dns` then holds at most the cluster DNS's forwarding to it.
+   */
+  readonly dnsServer: KubeObject[];
 }
 
 /** Renders every object of one cluster from the plan. Pure: the same plan gives the same objects. */
 export function renderCluster(plan: DeploymentPlan, cluster: ClusterPlan): ClusterManifests {
   return {
     cluster: cluster.name,
-    database: [...renderDatabase(plan, cluster), ...renderNetworkPolicies(plan, cluster)],
+    database: [...renderDatabase(plan, cluster), ...renderNetworkPolicies(plan, cluster), ...renderServiceExport(cluster)],
     loadBalancers: [...renderPerPodServices(plan, cluster), ...renderJoinLoadBalancer(plan, cluster)],
     certificates: renderCertificates(plan, cluster),
     dns: renderDns(plan, cluster),
+    dnsServer: renderOwnCoredns(plan, cluster),
   };
 }
 
@@ -39,5 +50,5 @@ export function renderDeployment(plan: DeploymentPlan): ClusterManifests[] {
 
 /** All objects of one cluster as one list, in apply order. */
 export function allObjects(manifests: ClusterManifests): KubeObject[] {
-  return [...manifests.database, ...manifests.certificates, ...manifests.loadBalancers, ...manifests.dns];
+  return [...manifests.database, ...manifests.certificates, ...manifests.loadBalancers, ...manifests.dnsServer, ...manifests.dns];
 }

@@ -8,13 +8,16 @@ import { WAIT_FOR_INGRESS } from './per-pod-load-balancers';
 import { requireArgs, validatePulumiTopology } from './validation';
 import { isIpAddress } from '../core/cidr';
 import { TopologyInput } from '../core/input';
+import { DatabaseNetworkPolicyOptions } from '../core/network-policy-options';
 import { Networking } from '../core/networking';
 import { planDeployment } from '../core/plan';
+import { OwnCorednsOptions } from '../core/strategies/own-coredns';
 import { Tls } from '../core/tls';
 import { ownValue } from '../core/validation/read';
 import { dnsConfigMapName, DNS_NAMESPACE, eksAddonConfiguration, renderDnsLoadBalancers } from '../manifests/dns';
 import { dnsPatchData } from '../manifests/dns-patch';
 import { KubeObject, objectKey } from '../manifests/kube-object';
+import { renderOwnCoredns, renderOwnCorednsLoadBalancers, renderOwnCorefile } from '../manifests/own-coredns';
 
 /** Annotation that lets the DNS patch take the keys it sets from another field manager. */
 export const PATCH_FORCE = { 'pulumi.com/patchForce': 'true' } as const;
@@ -52,6 +55,28 @@ export interface DnsChainArgs {
    * @default '15m'
    */
   readonly loadBalancerTimeout?: string;
+  /**
+   * A CoreDNS of the library's own in every cluster's database namespace does the chaining; see
+   * `DnsChainOptions.ownCoredns` and docs/cluster-set.md.
+   * @default - the cluster DNS itself is exposed and forwards
+   */
+  readonly ownCoredns?: OwnCorednsOptions;
+  /**
+   * Base name of the database's objects (its StatefulSet); the own CoreDNS is named and restricted after it.
+   * @default 'cockroachdb'
+   */
+  readonly name?: string;
+  /**
+   * Per cluster name, the resource that creates the database namespace when the same program creates it;
+   * the own CoreDNS's objects wait for it.
+   * @default - the namespaces exist already
+   */
+  readonly namespaces?: Readonly<Record<string, pulumi.Resource>>;
+  /**
+   * With `ownCoredns`: the NetworkPolicy options of the database, which the own CoreDNS's policy follows.
+   * @default - a NetworkPolicy in front of the own CoreDNS
+   */
+  readonly networkPolicy?: DatabaseNetworkPolicyOptions;
 }
 
 /** One remote domain a cluster forwards, with the addresses it forwards to. */
@@ -73,6 +98,11 @@ export interface DnsForwardOutput {
  * this component's outputs: the EKS CoreDNS add-on (`EksCorednsAddon` with `eksAddonConfigurations`)
  * and GKE Cloud DNS (`GkeCloudDnsForwarding` with `cloudDnsForwards`). The cluster's DNS ConfigMap
  * is never overwritten.
+ *
+ * With `ownCoredns`, a CoreDNS of the library's own in each database namespace does the chaining: its
+ * load balancer is the one pinned to `dnsAddresses`, its Corefile follows the other clusters' addresses
+ * as they resolve, and the cluster DNS gets at most one forwarding entry per remote domain (none with
+ * `resolvers: 'database-pods'`).
  */
 export class DnsChain extends pulumi.ComponentResource {
   /** Per cluster name, the IP(s) of its DNS load balancer. */
@@ -85,6 +115,8 @@ export class DnsChain extends pulumi.ComponentResource {
   public readonly eksAddonConfigurations: Readonly<Record<string, pulumi.Output<string>>>;
   /** Per GKE Cloud DNS cluster: the domains it forwards and where (for `GkeCloudDnsForwarding`). */
   public readonly cloudDnsForwards: Readonly<Record<string, readonly DnsForwardOutput[]>>;
+  /** Per cluster name, with `ownCoredns`: the CoreDNS of the library's own, every object but its load balancer (in `services`). */
+  public readonly servers: Readonly<Record<string, readonly pulumi.CustomResource[]>>;
 
   constructor(name: string, args: DnsChainArgs, opts?: pulumi.ComponentResourceOptions) {
     requireArgs(args, 'DnsChain');
@@ -96,11 +128,18 @@ export class DnsChain extends pulumi.ComponentResource {
     const reserved = resolveDnsAddresses(args.dnsAddresses);
     // The Services are pinned to reserved IPs only, never to the IP they report themselves.
     const servicePlan = reserved.apply((a) => planDeployment(dnsTopology(args, a), { engine: 'pulumi', placeholders: true }));
-    const rendered = servicePlan.apply((p) => p.clusters.map((c) => new Map(renderDnsLoadBalancers(p, c).map((o) => [objectKey(o), o]))));
+    // The cluster DNS's load balancer, or the own CoreDNS's (in the database namespace).
+    const loadBalancersOf = (p: typeof skeleton, c: typeof skeleton.clusters[number]) =>
+      [...renderDnsLoadBalancers(p, c), ...renderOwnCorednsLoadBalancers(p, c)];
+    const rendered = servicePlan.apply((p) => p.clusters.map((c) => new Map(loadBalancersOf(p, c).map((o) => [objectKey(o), o]))));
+    const namespaceOf = (cluster: string): pulumi.Resource[] => {
+      const namespace = ownValue(args.namespaces, cluster);
+      return namespace ? [namespace] : [];
+    };
     const services: Record<string, k8s.core.v1.Service[]> = {};
     const addresses: Record<string, pulumi.Output<string[]>> = {};
     skeleton.clusters.forEach((cluster, i) => {
-      services[cluster.name] = renderDnsLoadBalancers(skeleton, cluster).map((object) =>
+      services[cluster.name] = loadBalancersOf(skeleton, cluster).map((object) =>
         registerKubeObject(`${name}-${cluster.name}-${object.metadata.name}`, {
           skeleton: object,
           live: rendered.apply((r) => findObject(r[i], objectKey(object))),
@@ -112,6 +151,7 @@ export class DnsChain extends pulumi.ComponentResource {
           provider: args.clusters[i].provider,
           deleteBeforeReplace: true,
           customTimeouts: loadBalancerTimeouts(args.loadBalancerTimeout),
+          dependsOn: object.metadata.namespace === DNS_NAMESPACE ? [] : namespaceOf(cluster.name),
         }) as k8s.core.v1.Service);
       const given = ownValue(args.dnsAddresses, cluster.name);
       if (given !== undefined) {
@@ -132,6 +172,7 @@ export class DnsChain extends pulumi.ComponentResource {
     this.dnsAddresses = pulumi.all(addresses);
 
     const plan = this.dnsAddresses.apply((a) => planDeployment(dnsTopology(args, a), { engine: 'pulumi' }));
+    this.servers = this.registerServers(name, args, skeleton, plan, namespaceOf);
     const patches: Record<string, k8s.core.v1.ConfigMapPatch> = {};
     const addonConfigurations: Record<string, pulumi.Output<string>> = {};
     const cloudDnsForwards: Record<string, DnsForwardOutput[]> = {};
@@ -183,6 +224,45 @@ export class DnsChain extends pulumi.ComponentResource {
     this.cloudDnsForwards = cloudDnsForwards;
     this.registerOutputs({ dnsAddresses: this.dnsAddresses });
   }
+
+  /**
+   * The own CoreDNS of every cluster, but its load balancer: the configuration first (RBAC, the
+   * Corefile, rendered from the plan whose addresses have resolved), then the Deployment and the rest.
+   * The set of objects comes from the skeleton: it never depends on an address.
+   */
+  private registerServers(
+    name: string,
+    args: DnsChainArgs,
+    skeleton: ReturnType<typeof planDeployment>,
+    plan: pulumi.Output<ReturnType<typeof planDeployment>>,
+    namespaceOf: (cluster: string) => pulumi.Resource[],
+  ): Record<string, pulumi.CustomResource[]> {
+    const servers: Record<string, pulumi.CustomResource[]> = {};
+    skeleton.clusters.forEach((cluster, i) => {
+      if (!cluster.ownCoredns) return;
+      const loadBalancers = new Set(renderOwnCorednsLoadBalancers(skeleton, cluster).map(objectKey));
+      const objects = renderOwnCoredns(skeleton, cluster).filter((o) => !loadBalancers.has(objectKey(o)));
+      const corefile = objectKey(renderOwnCorefile(cluster));
+      const configuration: pulumi.Resource[] = [];
+      servers[cluster.name] = objects.map((object) => {
+        const first = ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'ConfigMap'].includes(object.kind);
+        const resource = registerKubeObject(`${name}-${cluster.name}-${object.metadata.name}`, {
+          skeleton: object,
+          live: objectKey(object) === corefile ? plan.apply((p) => renderOwnCorefile(p.clusters[i])) : undefined,
+        }, {
+          parent: this,
+          provider: args.clusters[i].provider,
+          deleteBeforeReplace: true,
+          dependsOn: [...(object.metadata.namespace !== undefined ? namespaceOf(cluster.name) : []), ...(first ? [] : configuration)],
+          // The Deployment's pods are ready once the API is synced; a Service only gets its fixed ClusterIP.
+          ...(object.kind === 'Service' ? { customTimeouts: loadBalancerTimeouts(args.loadBalancerTimeout) } : {}),
+        });
+        if (first) configuration.push(resource);
+        return resource;
+      });
+    });
+    return servers;
+  }
 }
 
 
@@ -195,14 +275,17 @@ function findObject(objects: ReadonlyMap<string, KubeObject>, key: string): Kube
 function dnsTopology(args: DnsChainArgs, dnsAddresses: Readonly<Record<string, string | readonly string[]>> | undefined): TopologyInput {
   return {
     clusters: toClusterSpecs(args.clusters),
+    name: args.name,
     networking: Networking.dnsChain({
       dnsAddresses,
       internal: args.internal,
       tcpOnlyClusters: args.tcpOnlyClusters,
       sourceRanges: args.sourceRanges,
+      ownCoredns: args.ownCoredns,
     }),
     tls: Tls.insecure(),
-    // The DNS objects need no database NetworkPolicy, and its CIDR requirement is the database's.
-    networkPolicy: { enabled: false },
+    // The DNS objects need no database NetworkPolicy, and its CIDR requirement is the database's; the
+    // own CoreDNS gets its own NetworkPolicy as the database would.
+    networkPolicy: args.ownCoredns ? args.networkPolicy : { enabled: false },
   };
 }

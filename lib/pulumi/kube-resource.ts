@@ -19,12 +19,17 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': (n, a, o) =>
     new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(n, a, o),
   'apps/v1/StatefulSet': (n, a, o) => new k8s.apps.v1.StatefulSet(n, a, o),
+  'apps/v1/Deployment': (n, a, o) => new k8s.apps.v1.Deployment(n, a, o),
   'policy/v1/PodDisruptionBudget': (n, a, o) => new k8s.policy.v1.PodDisruptionBudget(n, a, o),
   'batch/v1/Job': (n, a, o) => new k8s.batch.v1.Job(n, a, o),
   'networking.k8s.io/v1/NetworkPolicy': (n, a, o) => new k8s.networking.v1.NetworkPolicy(n, a, o),
   // cert-manager's kinds (Tls.certManager()): custom resources, so no typed class.
   'cert-manager.io/v1/Issuer': (n, a, o) => new k8s.apiextensions.CustomResource(n, { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', ...a }, o),
   'cert-manager.io/v1/Certificate': (n, a, o) => new k8s.apiextensions.CustomResource(n, { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', ...a }, o),
+  // The MCS API's ServiceExport (Networking.clusterSet), and GKE's own.
+  'multicluster.x-k8s.io/v1alpha1/ServiceExport': (n, a, o) =>
+    new k8s.apiextensions.CustomResource(n, { apiVersion: 'multicluster.x-k8s.io/v1alpha1', kind: 'ServiceExport', ...a }, o),
+  'net.gke.io/v1/ServiceExport': (n, a, o) => new k8s.apiextensions.CustomResource(n, { apiVersion: 'net.gke.io/v1', kind: 'ServiceExport', ...a }, o),
 };
 
 /** A rendered object and, when its content waits on addresses, the output that renders it. */

@@ -19,6 +19,7 @@ import { renderDatabase } from '../manifests/database';
 import { renderJoinLoadBalancer } from '../manifests/join-load-balancer';
 import { KubeObject, objectKey } from '../manifests/kube-object';
 import { renderNetworkPolicies } from '../manifests/network-policies';
+import { renderServiceExport } from '../manifests/service-export';
 
 /**
  * The StatefulSet is not awaited: its pods cannot be ready before `cockroach init`, which the
@@ -35,9 +36,10 @@ export interface MultiRegionCockroachArgs extends CockroachOptions {
   readonly clusters: readonly PulumiClusterSpec[];
   /**
    * How pods reach each other across clusters: `Networking.perPodLoadBalancers(...)`,
-   * `Networking.dnsChain(...)`, `Networking.podIps(...)` (with `Tls.certManager(...)` or
-   * `Tls.insecure()`: each pod's certificate is issued in its cluster at start) or
-   * `Networking.hostNetwork(...)`.
+   * `Networking.dnsChain(...)` (with `ownCoredns`, a CoreDNS of the library's own),
+   * `Networking.clusterSet(...)` (MCS API names), `Networking.podIps(...)` (with
+   * `Tls.certManager(...)` or `Tls.insecure()`: each pod's certificate is issued in its cluster at
+   * start) or `Networking.hostNetwork(...)`.
    */
   readonly networking: Networking;
   /**
@@ -171,6 +173,10 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
         tcpOnlyClusters: dnsOptions.tcpOnlyClusters,
         sourceRanges: dnsOptions.sourceRanges,
         loadBalancerTimeout: args.loadBalancerTimeout,
+        ownCoredns: dnsOptions.ownCoredns,
+        name: args.name,
+        namespaces,
+        networkPolicy: args.networkPolicy,
       }, { parent: this });
     }
 
@@ -340,7 +346,7 @@ function jobTimeout(job: KubeObject, initTimeout: string | undefined): pulumi.Cu
 
 /** The database objects of a cluster, its NetworkPolicy included (as `renderCluster` groups them). */
 function databaseObjects(plan: DeploymentPlan, cluster: DeploymentPlan['clusters'][number]): KubeObject[] {
-  return [...renderDatabase(plan, cluster, AFTER_DECOMMISSION), ...renderNetworkPolicies(plan, cluster)];
+  return [...renderDatabase(plan, cluster, AFTER_DECOMMISSION), ...renderNetworkPolicies(plan, cluster), ...renderServiceExport(cluster)];
 }
 
 function findDatabaseObject(objects: ReadonlyMap<string, KubeObject>, key: string): KubeObject {

@@ -4,8 +4,10 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { allOf, byKey, forwardedDomains, keyOf, Obj, only, pinnedAddresses, readOutdir, synthApp, Synthesized } from './helpers';
+import { allOf, forwardedDomains, keyOf, Obj, only, pinnedAddresses, readOutdir, synthApp, Synthesized } from './helpers';
+import { build as buildClusterSet, topology as clusterSetTopology } from '../../examples/cluster-set/main';
 import { build as buildGitops, topology as gitopsTopology } from '../../examples/gitops/main';
+import { build as buildOwnCoredns, topology as ownCorednsTopology } from '../../examples/own-coredns/main';
 import { build as buildPerPod, topology as perPodTopology } from '../../examples/per-pod-lb/main';
 import { validateKubeObjects } from '../support/kube-schema';
 import { isCoveredBySans, stripPort } from 'crosscluster';
@@ -14,6 +16,8 @@ import { ClusterSpec, MultiRegionCockroachProps, Networking, PodAddress } from '
 const EXAMPLES = {
   'gitops': { build: buildGitops, topology: gitopsTopology },
   'per-pod-lb': { build: buildPerPod, topology: perPodTopology },
+  'cluster-set': { build: buildClusterSet, topology: clusterSetTopology },
+  'own-coredns': { build: buildOwnCoredns, topology: ownCorednsTopology },
 };
 type Example = keyof typeof EXAMPLES;
 
@@ -36,7 +40,7 @@ describe.each(Object.keys(EXAMPLES) as Example[])('example %s', (example) => {
   const names = clusterNames(example);
   const clusters = perCluster(files, names);
 
-  test('writes one file per cluster (and the DNS files for DNS chaining)', () => {
+  test('writes one file per cluster (and the DNS files for DNS chaining through the cluster DNS)', () => {
     const expected = names.flatMap((n) => (example === 'gitops' ? [`${n}-dns.k8s.yaml`, `${n}.k8s.yaml`] : [`${n}.k8s.yaml`]));
     expect(Object.keys(files)).toEqual(expected.sort());
   });
@@ -91,35 +95,38 @@ describe.each(Object.keys(EXAMPLES) as Example[])('example %s', (example) => {
     const nodesBefore = EXAMPLES[example].topology.clusters[1].nodes;
     const props = scaleUp(EXAMPLES[example].topology, scaled, nodesBefore + 2);
     const after = synth(example, props);
-    const before = byKey(allOf(files));
-    const now = byKey(allOf(after));
+    const before = byFileKey(files);
+    const now = byFileKey(after);
     const added = [...now.keys()].filter((k) => !before.has(k));
     expect([...before.keys()].filter((k) => !now.has(k))).toEqual([]);
     const newPods = [nodesBefore, nodesBefore + 1].map((ordinal) => `cockroachdb-${ordinal}`);
-    expect(added).toEqual(example === 'per-pod-lb' ? newPods.map((pod) => `Service/${scaled}/${pod}-lb`) : []);
+    // Keys are `<file>:<kind>/<namespace>/<name>`: in a cluster set every cluster has the same namespace.
+    const ns = EXAMPLES[example].topology.clusters[1].namespace ?? scaled;
+    const at = (key: string) => `${scaled}.k8s.yaml:${key}`;
+    expect(added).toEqual(example === 'per-pod-lb' ? newPods.map((pod) => at(`Service/${ns}/${pod}-lb`)) : []);
     const changed = [...before.keys()].filter((k) => JSON.stringify(before.get(k)) !== JSON.stringify(now.get(k)));
-    const expectedChanges = [`StatefulSet/${scaled}/cockroachdb`, `ConfigMap/${scaled}/cockroachdb-topology`];
+    const expectedChanges = [at(`StatefulSet/${ns}/cockroachdb`), at(`ConfigMap/${ns}/cockroachdb-topology`)];
     // New pods dial in on new load-balancer addresses, which the node certificate must certify.
-    if (example === 'per-pod-lb') expectedChanges.push(`Certificate/${scaled}/cockroachdb-node`);
+    if (example === 'per-pod-lb') expectedChanges.push(at(`Certificate/${ns}/cockroachdb-node`));
     expect(changed.sort()).toEqual(expectedChanges.sort());
-    const sts = [before.get(`StatefulSet/${scaled}/cockroachdb`)!, now.get(`StatefulSet/${scaled}/cockroachdb`)!];
+    const sts = [before.get(at(`StatefulSet/${ns}/cockroachdb`))!, now.get(at(`StatefulSet/${ns}/cockroachdb`))!];
     expect(sts.map((s) => s.spec.replicas)).toEqual([nodesBefore, nodesBefore + 2]);
     expect(withoutReplicas(sts[1])).toEqual(withoutReplicas(sts[0]));
-    const cms = [before.get(`ConfigMap/${scaled}/cockroachdb-topology`)!, now.get(`ConfigMap/${scaled}/cockroachdb-topology`)!];
+    const cms = [before.get(at(`ConfigMap/${ns}/cockroachdb-topology`))!, now.get(at(`ConfigMap/${ns}/cockroachdb-topology`))!];
     expect({ ...cms[1], data: undefined }).toEqual({ ...cms[0], data: undefined });
     expect(Object.keys(cms[1].data).filter((k) => !(k in cms[0].data))).toEqual(newPods.map((pod) => `advertise-host.${pod}`));
     // Existing keys keep their values: the join list does not depend on replica counts.
     for (const [k, v] of Object.entries(cms[0].data)) expect([k, cms[1].data[k]]).toEqual([k, v]);
-    expect(podTemplates(allOf(after))).toEqual(podTemplates(allOf(files)));
+    expect(podTemplates(after)).toEqual(podTemplates(files));
   });
 
   test('adding a cluster changes no existing pod template', () => {
     const after = synth(example, addCluster(EXAMPLES[example].topology));
-    const templates = podTemplates(allOf(after));
+    const templates = podTemplates(after);
     // Every pod template but the multi-region SQL Job's, which is a new Job for the new region.
-    const regionsJob = (key: string) => key.startsWith('Job/') && key.includes('/cockroachdb-regions-');
-    for (const [key, template] of podTemplates(allOf(files))) if (!regionsJob(key)) expect([key, templates.get(key)]).toEqual([key, template]);
-    expect([...templates.keys()].filter(regionsJob).filter((k) => !podTemplates(allOf(files)).has(k))).toHaveLength(1);
+    const regionsJob = (key: string) => key.includes(':Job/') && key.includes('/cockroachdb-regions-');
+    for (const [key, template] of podTemplates(files)) if (!regionsJob(key)) expect([key, templates.get(key)]).toEqual([key, template]);
+    expect([...templates.keys()].filter(regionsJob).filter((k) => !podTemplates(files).has(k))).toHaveLength(1);
     expect(Object.keys(after)).toContain('us-central1.k8s.yaml');
   });
 });
@@ -235,10 +242,12 @@ function addCluster(props: MultiRegionCockroachProps): MultiRegionCockroachProps
     nodeCidrs: ['10.70.0.0/20'],
     podCidrs: ['10.72.0.0/14'],
     serviceCidrs: ['10.76.0.0/20'],
+    // A cluster set shares one namespace.
+    ...(props.networking.clusterSet ? { namespace: props.clusters[0].namespace } : {}),
   };
   const dns = props.networking.dnsChain;
   const lbs = props.networking.perPodLoadBalancers;
-  const networking = dns
+  const networking = props.networking.clusterSet ? props.networking : dns
     ? Networking.dnsChain({ ...dns, dnsAddresses: { ...dns.dnsAddresses, 'us-central1': '10.70.15.250' } })
     : Networking.perPodLoadBalancers({
       ...lbs,
@@ -251,7 +260,12 @@ function withoutReplicas(sts: Obj): Obj {
   return { ...sts, spec: { ...sts.spec, replicas: undefined } };
 }
 
-/** Every pod template (StatefulSets and Jobs) by object key. */
-function podTemplates(objects: readonly Obj[]): Map<string, unknown> {
-  return new Map(objects.filter((o) => o.spec?.template).map((o) => [keyOf(o), o.spec.template]));
+/** Every object by `<file>:<kind>/<namespace>/<name>` (a cluster set has one namespace in every cluster). */
+function byFileKey(files: Synthesized): Map<string, Obj> {
+  return new Map(Object.entries(files).flatMap(([file, { objects }]) => objects.map((o) => [`${file}:${keyOf(o)}`, o] as const)));
+}
+
+/** Every pod template (StatefulSets, Deployments and Jobs) by {@link byFileKey} key. */
+function podTemplates(files: Synthesized): Map<string, unknown> {
+  return new Map([...byFileKey(files)].filter(([, o]) => o.spec?.template).map(([key, o]) => [key, o.spec.template]));
 }

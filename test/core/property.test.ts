@@ -31,16 +31,26 @@ const cluster = fc.record({
 }));
 
 const topology = fc
-  .tuple(fc.array(cluster, { minLength: 0, maxLength: 4 }), fc.boolean(), fc.boolean(), fc.oneof({ weight: 8, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), fc.constantFrom('zone', 'zone', 'region'))
-  .map(([clusters, dnsChain, secure, fullAddresses, survivalGoal]) => {
-    const networking = dnsChain
-      ? Networking.dnsChain({ dnsAddresses: Object.fromEntries(clusters.map((c, i) => [c.name, `10.250.${i}.53`])) })
-      : Networking.perPodLoadBalancers({
-        addresses: Object.fromEntries(clusters.map((c, i) => [
-          c.name,
-          Array.from({ length: fullAddresses && Number.isInteger(c.nodes) && c.nodes > 0 ? c.nodes : 1 }, (_, j) => `10.251.${i}.${j + 1}`),
-        ])),
-      });
+  .tuple(
+    fc.array(cluster, { minLength: 0, maxLength: 4 }),
+    fc.constantFrom('dnsChain', 'perPodLoadBalancers', 'ownCoredns', 'clusterSet'),
+    fc.boolean(),
+    fc.oneof({ weight: 8, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    fc.constantFrom('zone', 'zone', 'region'),
+  )
+  .map(([generated, strategy, secure, fullAddresses, survivalGoal]) => {
+    // A cluster set shares one namespace (usually: sometimes the first cluster's is left as generated).
+    const clusters = strategy === 'clusterSet' && fullAddresses ? generated.map((c) => ({ ...c, namespace: generated[0].namespace ?? 'crdb' })) : generated;
+    const dnsAddresses = Object.fromEntries(clusters.map((c, i) => [c.name, `10.250.${i}.53`]));
+    const networking = strategy === 'dnsChain' ? Networking.dnsChain({ dnsAddresses })
+      : strategy === 'ownCoredns' ? Networking.dnsChain({ dnsAddresses, ownCoredns: { clusterIps: Object.fromEntries(clusters.map((c, i) => [c.name, `10.252.${i}.53`])) } })
+        : strategy === 'clusterSet' ? Networking.clusterSet({ clusterIds: Object.fromEntries(clusters.slice(0, 1).map((c) => [c.name, 'first'])) })
+          : Networking.perPodLoadBalancers({
+            addresses: Object.fromEntries(clusters.map((c, i) => [
+              c.name,
+              Array.from({ length: fullAddresses && Number.isInteger(c.nodes) && c.nodes > 0 ? c.nodes : 1 }, (_, j) => `10.251.${i}.${j + 1}`),
+            ])),
+          });
     return { clusters, networking, tls: secure ? Tls.certManager() : Tls.insecure(), survivalGoal } as TopologyInput;
   });
 

@@ -22,8 +22,35 @@ const MODELS: Record<string, Record<string, Model>> = {
   'cert-manager.io/v1': certManager as unknown as Record<string, Model>,
 };
 
+/**
+ * The MCS API's `ServiceExport` (sigs.k8s.io/mcs-api v0.5 CRD, v1alpha1; GKE's `net.gke.io/v1` alike) has
+ * no spec field a manifest sets: it names the Service to export by its own name and namespace. No npm
+ * package models it, so the shape is checked here; the cluster tier applies it to the real CRDs.
+ */
+const SERVICE_EXPORTS = new Set(['multicluster.x-k8s.io/v1alpha1', 'multicluster.x-k8s.io/v1beta1', 'net.gke.io/v1']);
+
+function validateServiceExport(object: Record<string, any>): void {
+  const extra = Object.keys(object).filter((k) => !['apiVersion', 'kind', 'metadata', 'spec'].includes(k));
+  const meta = object.metadata ?? {};
+  const problems = [
+    ...extra.map((k) => `unknown field ${k}`),
+    ...(object.spec !== undefined && (typeof object.spec !== 'object' || Object.keys(object.spec).length > 0) ? ['spec must be empty'] : []),
+    ...(typeof meta.name !== 'string' || !/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(meta.name) ? ['metadata.name must be a Service name (DNS-1035 label)'] : []),
+    ...(typeof meta.namespace !== 'string' || meta.namespace === '' ? ['metadata.namespace is required (it is the Service\'s)'] : []),
+  ];
+  if (problems.length > 0) throw new Error(problems.join('; '));
+}
+
 /** Throws with the object's identity and the schema error when the object is invalid. */
 export function validateKubeObject(object: { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } }): void {
+  if (object.kind === 'ServiceExport' && SERVICE_EXPORTS.has(String(object.apiVersion))) {
+    try {
+      validateServiceExport(object as Record<string, any>);
+      return;
+    } catch (error) {
+      throw new Error(`ServiceExport ${String(object.metadata?.namespace ?? '')}/${String(object.metadata?.name)} fails its schema: ${(error as Error).message}`);
+    }
+  }
   const group = MODELS[String(object.apiVersion)];
   const model = group?.[String(object.kind)];
   if (!model) {

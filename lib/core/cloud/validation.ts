@@ -48,11 +48,13 @@ export function findCloudProblems(input: TopologyInput, engine?: Engine): Proble
   // always (their own pods dial them too), DNS ones when there is a peer; unless an explicit list
   // replaces the derived one. The NetworkPolicy: when there is a peer and the policy is on.
   const policyOn = input.networkPolicy?.enabled !== false;
-  const override = networking.options.sourceRanges !== undefined;
-  const loadBalancers = networking.kind === 'perPodLoadBalancers' || multi;
+  const sourceRanges = (networking.options as { sourceRanges?: readonly string[] }).sourceRanges;
+  const override = sourceRanges !== undefined;
+  // A cluster set has no load balancer of the library's.
+  const loadBalancers = networking.kind === 'perPodLoadBalancers' || (networking.kind === 'dnsChain' && multi);
   const forLoadBalancers = loadBalancers && !override;
   const forPolicy = multi && policyOn;
-  if (override && Array.isArray(networking.options.sourceRanges) && networking.options.sourceRanges.length === 0) {
+  if (override && Array.isArray(sourceRanges) && sourceRanges.length === 0) {
     add('networking.sourceRanges', 'an empty list admits everyone (Kubernetes reads no source ranges as no restriction): leave it out to derive the allow-list from the clusters\' CIDRs, or list the ranges');
   }
   if (forLoadBalancers || forPolicy) {
@@ -120,23 +122,27 @@ function checkDnsChain(input: TopologyInput, clusters: readonly ClusterSpec[], e
   if (clusters.length < 2) return; // no peer: no DNS load balancer, no forwarding
   const addresses = (options.dnsAddresses ?? {}) as Record<string, unknown>;
   const tcpOnly = new Set(Array.isArray(options.tcpOnlyClusters) ? options.tcpOnlyClusters : []);
+  // With a CoreDNS of the library's own, every cluster runs DNS pods of its own behind the load balancer,
+  // and Cloud DNS forwards anything only when it is asked to ('cluster-dns').
+  const own = options.ownCoredns !== undefined && options.ownCoredns !== null && typeof options.ownCoredns === 'object' ? options.ownCoredns : undefined;
   clusters.forEach((cluster, i) => {
     const at = `clusters[${i}]`;
     const profile = resolveCloudProfile(cluster);
     const path = `networking.dnsAddresses.${cluster.name}`;
     const given = addresses[cluster.name];
     const list = dnsAddressList(given);
-    if (profile.dnsForwarding === 'cloud-dns-forwarding-zones') {
+    if (profile.dnsForwarding === 'cloud-dns-forwarding-zones' && (!own || own.resolvers === 'cluster-dns')) {
       if (engine === 'cdk8s') {
         add(`${at}.gke.dns`, "'cloud-dns' runs no kube-dns pods, so no ConfigMap can forward the other clusters' domains: Cloud DNS forwarding zones do, and they are cloud resources a manifest cannot create. "
           + 'Use crosscluster/pulumi (GkeCloudDnsForwarding creates them), or create one private forwarding zone per remote domain yourself '
-          + '(gcloud dns managed-zones create --visibility=private --forwarding-targets=<remote DNS IPs> --private-forwarding-targets), or switch a Standard cluster to kube-dns (gcloud container clusters update --cluster-dns=default)');
+          + '(gcloud dns managed-zones create --visibility=private --forwarding-targets=<remote DNS IPs> --private-forwarding-targets), or switch a Standard cluster to kube-dns (gcloud container clusters update --cluster-dns=default)'
+          + (own ? '' : ", or let a CoreDNS of the library's own chain the clusters (ownCoredns: {}), which leaves Cloud DNS untouched"));
       }
-      if (given === undefined && engine !== undefined) {
+      if (!own && given === undefined && engine !== undefined) {
         add(path, `clusters[${i}] uses Cloud DNS, which has no DNS pods behind a load balancer: give the addresses of its Cloud DNS inbound server policy (gcp.dns.Policy with enableInboundForwarding), which the other clusters forward to`);
       }
     }
-    if (!profile.dnsPods) {
+    if (!profile.dnsPods && !own) {
       // Peers forward to the given inbound-policy addresses; the checks below do not apply.
     } else if (cluster.cloud === 'aws') {
       // An empty list and entries that are not IPs are refused by the general checks (lib/core/validation/networking.ts).

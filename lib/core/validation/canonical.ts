@@ -8,6 +8,8 @@ import { canonicalIp } from '../cidr';
 import { COCKROACH_DEFAULTS } from '../defaults';
 import { TopologyInput } from '../input';
 import { DnsChainOptions, Networking, PerPodLoadBalancersOptions, PodAddress } from '../networking';
+import { ClusterSetOptions } from '../strategies/cluster-set';
+import { OwnCorednsOptions } from '../strategies/own-coredns';
 import { Tls } from '../tls';
 import { ClusterSpec } from '../topology';
 
@@ -60,10 +62,22 @@ function canonicalNetworking(snapshot: TopologySnapshot): Networking {
     ...(networking.kind === 'dnsChain' && isList(options.tcpOnlyClusters) ? { tcpOnlyClusters: [...options.tcpOnlyClusters] } : {}),
     ...(isList(options.sourceRanges) ? { sourceRanges: [...options.sourceRanges] } : {}),
   };
+  if (networking.kind === 'clusterSet') {
+    return Networking.clusterSet({
+      ...options,
+      ...(typeof options.domain === 'string' ? { domain: options.domain.toLowerCase().replace(/\.$/, '') } : {}),
+      ...(networking.clusterIds ? { clusterIds: toLookup(networking.clusterIds as Map<string, string>) } : {}),
+    } as ClusterSetOptions);
+  }
   if (networking.kind === 'dnsChain') {
     const dnsAddresses = toLookup([...networking.dnsAddresses!].map(([cluster, ip]) =>
       [cluster, Array.isArray(ip) ? ip.map((entry) => canonicalIp(entry)!) : canonicalIp(ip)!] as const));
-    return Networking.dnsChain({ ...options, ...lists, dnsAddresses } as DnsChainOptions);
+    const own = networking.ownCoredns;
+    const ownCoredns: OwnCorednsOptions | undefined = own && {
+      ...own.options,
+      ...(own.clusterIps ? { clusterIps: toLookup([...own.clusterIps].map(([cluster, ip]) => [cluster, canonicalIp(ip)!] as const)) } : {}),
+    };
+    return Networking.dnsChain({ ...options, ...lists, dnsAddresses, ...(ownCoredns ? { ownCoredns } : {}) } as DnsChainOptions);
   }
   const addresses = networking.addresses === undefined ? undefined : toLookup([...networking.addresses].map(([cluster, list]) =>
     [cluster, (list as unknown[]).map(canonicalPodAddress)] as const));

@@ -66,7 +66,8 @@ export function checkClusters(context: CheckContext): void {
       report(namespacePath, `${show(namespace)} is not a DNS-1123 label`);
     } else if (systemNamespaceReason(namespace)) {
       report(namespacePath, systemNamespaceReason(namespace)!);
-    } else if (namespaces.has(namespace)) {
+    } else if (namespaces.has(namespace) && snapshot.networking?.kind !== 'clusterSet') {
+      // A cluster set shares one namespace on purpose (MCS namespace sameness; checked in cluster-set.ts).
       report(namespacePath, `namespace ${show(namespace)} is already used by clusters[${namespaces.get(namespace)}]; DNS forwarding is keyed on '<namespace>.svc.<domain>', so namespaces must be unique across clusters`);
     } else {
       namespaces.set(namespace, i);

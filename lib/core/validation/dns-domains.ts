@@ -19,6 +19,8 @@ export function isWithinDomain(inner: string, outer: string): boolean {
  * certificate SANs and the advertised names rely on the same domains.
  */
 export function checkDnsDomains(context: CheckContext): void {
+  // A cluster set forwards nothing: its names live in a zone of their own (checked in cluster-set.ts).
+  if (context.snapshot.networking?.kind === 'clusterSet') return;
   const domains = context.snapshot.clusters.flatMap((cluster, i) => {
     if (!cluster) return [];
     const namespace = namespaceField(cluster);

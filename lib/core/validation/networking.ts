@@ -14,7 +14,7 @@ const EIP_ALLOCATION = /^eipalloc-[0-9a-f]{8,17}$/;
 export function checkNetworking(context: CheckContext): void {
   const networking = context.snapshot.networking;
   if (!networking) {
-    if (context.snapshot.props.networking === undefined) context.report('networking', 'is required: Networking.dnsChain(...), Networking.perPodLoadBalancers(...), Networking.podIps(...) or Networking.hostNetwork(...)');
+    if (context.snapshot.props.networking === undefined) context.report('networking', 'is required: Networking.dnsChain(...), Networking.perPodLoadBalancers(...), Networking.podIps(...), Networking.hostNetwork(...) or Networking.clusterSet(...)');
     return;
   }
   for (const flag of ['internal', 'externalDns']) {
@@ -95,7 +95,8 @@ function checkDnsChain(context: CheckContext): void {
       return;
     }
     // kube-dns stubDomains always query over UDP first: a TCP-only DNS load balancer never answers them.
-    const forwarders = kubeDns.filter((k) => k !== name).map((k) => `'${k}'`);
+    // With a CoreDNS of the library's own, the forwarders are those instances, which can force TCP.
+    const forwarders = networking.ownCoredns ? [] : kubeDns.filter((k) => k !== name).map((k) => `'${k}'`);
     if (forwarders.length > 0) {
       report(path, `${show(name)} answers DNS on TCP only, but ${forwarders.join(', ')} forward${forwarders.length === 1 ? 's' : ''} to it with kube-dns stubDomains, which cannot force TCP: give its DNS load balancer UDP too`);
     }

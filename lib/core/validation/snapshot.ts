@@ -1,4 +1,6 @@
+import { readClusterSet } from './cluster-set';
 import { isDirectPathKind, readDirectPathSnapshot } from './direct-path';
+import { OwnCorednsSnapshot, readOwnCoredns } from './own-coredns';
 import { isInstance, isList, keyPath, readKeyedMap, readList, readObject, Report } from './read';
 import { Networking, NetworkingKind } from '../networking';
 import { show } from '../problems';
@@ -27,6 +29,10 @@ export interface NetworkingSnapshot {
   readonly joinAddresses?: Map<string, unknown>;
   /** Host networking: the node lists by cluster name (each a copied list of copied entries, or the bad value). */
   readonly hostNodes?: Map<string, unknown>;
+  /** Cluster set: the cluster ids by cluster name. */
+  readonly clusterIds?: Map<string, unknown>;
+  /** DNS chain with a CoreDNS of its own: its options (a null-prototype copy) and its ClusterIPs by cluster name. */
+  readonly ownCoredns?: OwnCorednsSnapshot;
 }
 
 /** The TLS strategy as read. */
@@ -47,7 +53,7 @@ export interface TopologySnapshot {
   readonly tls?: TlsSnapshot;
 }
 
-const NETWORKING_KINDS: readonly NetworkingKind[] = ['dnsChain', 'perPodLoadBalancers', 'podIps', 'hostNetwork'];
+const NETWORKING_KINDS: readonly NetworkingKind[] = ['dnsChain', 'perPodLoadBalancers', 'podIps', 'hostNetwork', 'clusterSet'];
 const TLS_KINDS: readonly TlsKind[] = ['certManager', 'generated', 'existingCa', 'insecure'];
 const TOPOLOGY_FIELDS = [
   'clusters', 'networking', 'tls', 'image', 'version', 'name', 'storageSize', 'storageClass', 'cpu', 'memory', 'extraStartFlags',
@@ -82,7 +88,7 @@ export function readSnapshot(input: unknown, report: Report, resolved: ResolvedA
 }
 
 function readNetworking(value: unknown, report: Report, resolved: ResolvedAddressInput): NetworkingSnapshot | undefined {
-  const expected = 'Networking.dnsChain(...), Networking.perPodLoadBalancers(...), Networking.podIps(...) or Networking.hostNetwork(...)';
+  const expected = 'Networking.dnsChain(...), Networking.perPodLoadBalancers(...), Networking.podIps(...), Networking.hostNetwork(...) or Networking.clusterSet(...)';
   // A Networking from another copy of the library has the same shape: accept it by its kind.
   const fields = isInstance(value, Networking) ? { kind: value.kind, options: value.options } : readObject(value, 'networking', report, expected, ['kind', 'options']);
   if (!fields) return undefined;
@@ -100,8 +106,9 @@ function readNetworking(value: unknown, report: Report, resolved: ResolvedAddres
     const resolvedDns = resolved.dnsAddresses === undefined ? undefined
       : readKeyedMap(resolved.dnsAddresses, 'networking.dnsAddresses', report, 'a map of DNS addresses by cluster name');
     for (const [cluster, ip] of resolvedDns ?? []) dnsAddresses?.set(cluster, ip);
-    return { kind, options, dnsAddresses };
+    return { kind, options, dnsAddresses, ...readOwnCoredns(options.ownCoredns, report) };
   }
+  if (kind === 'clusterSet') return { kind, options, ...readClusterSet(options, report) };
   const given = options.addresses === undefined ? new Map<string, unknown>()
     : readKeyedMap(options.addresses, 'networking.addresses', report, 'a map of address lists by cluster name');
   const addresses = new Map<string, unknown>();

@@ -6,7 +6,9 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { removeDir, tempDir } from './processes';
+import { topology as clusterSetTopology } from '../../../examples/cluster-set/main';
 import { topology as gitopsTopology } from '../../../examples/gitops/main';
+import { topology as ownCorednsTopology } from '../../../examples/own-coredns/main';
 import { topology as perPodExampleTopology } from '../../../examples/per-pod-lb/main';
 import { dnsChainTopology, perPodTopology, THREE_CLUSTERS } from '../../support/topologies';
 import { allObjects, ClusterSpec, DeploymentPlan, KubeObject, Networking, planDeployment, renderDeployment, Tls, TopologyInput } from 'crosscluster';
@@ -37,7 +39,7 @@ const MIXED_CLUSTERS: ClusterSpec[] = [
   { name: 'gke-asia', cloud: 'gcp', region: 'asia-east1', nodes: 1, podCidrs: ['10.64.0.0/16'], nodeCidrs: ['10.65.0.0/16'] },
 ];
 
-/** TLS: both strategies, IPs (v4 and v6) and DNS names, the examples. */
+/** TLS: every strategy, IPs (v4 and v6) and DNS names, the examples. */
 export const TLS_CASES: readonly E2eCase[] = [
   { name: 'three clusters, DNS chain', input: dnsChainTopology() },
   { name: 'three clusters, per-pod load balancers (IPs and DNS names)', input: perPodTopology() },
@@ -61,6 +63,10 @@ export const TLS_CASES: readonly E2eCase[] = [
       tls: Tls.certManager(),
     },
   },
+  // The MCS cluster set: every pod's cluster-set name under its own cluster's one-label wildcard.
+  { name: 'example cluster-set (MCS names, Submariner ids)', input: clusterSetTopology as TopologyInput },
+  // The DNS chain through a CoreDNS of the library's own (its objects scanned with the rest).
+  { name: 'example own-coredns (own CoreDNS, GKE Cloud DNS)', input: ownCorednsTopology as TopologyInput },
 ];
 
 /** DNS chain topologies: mixed kube-dns/CoreDNS, all kube-dns, all CoreDNS, custom domains. */
