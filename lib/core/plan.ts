@@ -13,11 +13,11 @@ import { DatabaseNetworkPolicyOptions } from './network-policy-options';
 import { Networking, PodAddress, toPodAddress } from './networking';
 import { Problem, throwIfProblems } from './problems';
 import { hostPort, SanPlan, toSanPlan } from './sans';
+import { clusterSetPlan, ClusterSetPlan, clusterSetPodName } from './strategies/cluster-set';
 import {
   AdvertiseSource, directPathJoinList, directPathSanAddresses, HostNetworkPlan, hostNetworkOf, JoinLoadBalancerPlan,
   joinLoadBalancerOf, NODE_ADVERTISE_HOST, POD_IP_ADVERTISE_HOST,
 } from './strategies/direct-path-plan';
-import { clusterSetPlan, ClusterSetPlan, clusterSetPodName } from './strategies/cluster-set';
 import { clusterDnsForwards, OwnCorednsPlan, planOwnCoredns } from './strategies/own-coredns-plan';
 import { Tls } from './tls';
 import { Cloud, ClusterDnsKind, COCKROACH_PORT, COCKROACH_RPC_PORT, ResolvedCockroachOptions } from './topology';
