@@ -184,7 +184,8 @@ describe.each(DNS_CASES)('DNS chain: $name', (kase) => {
           failures.push(`${name} is no record of any cluster`);
           continue;
         }
-        const r = await query(sim.endpoint, name);
+        // Two tries, as a pod's resolver makes: one lost UDP datagram on a loaded machine is no defect.
+        const r = await query(sim.endpoint, name, 2_000, 2);
         if (r.status === 'NOERROR' && JSON.stringify(r.addresses) === JSON.stringify(want)) stats.queries++;
         else failures.push(`${sim.cluster.name} (${sim.cluster.dns}) -> ${name}: ${r.status} ${r.addresses.join(',')} (want ${want.join(',')})`);
       }

@@ -212,9 +212,12 @@ export interface QueryResult {
   readonly ms: number;
 }
 
-/** An A query with node's resolver (c-ares) against one server, one try, bounded by `timeoutMs`. */
-export async function query(server: Endpoint, name: string, timeoutMs = 2_000): Promise<QueryResult> {
-  const resolver = new dnsPromises.Resolver({ timeout: timeoutMs, tries: 1 });
+/**
+ * An A query with node's resolver (c-ares) against one server, bounded by `timeoutMs` per try; one
+ * try unless `tries` says otherwise (a pod's glibc resolver makes two: `attempts:2`).
+ */
+export async function query(server: Endpoint, name: string, timeoutMs = 2_000, tries = 1): Promise<QueryResult> {
+  const resolver = new dnsPromises.Resolver({ timeout: timeoutMs, tries });
   resolver.setServers([server.port === 53 ? server.host : `${server.host}:${server.port}`]);
   const start = Date.now();
   try {
