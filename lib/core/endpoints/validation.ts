@@ -3,13 +3,14 @@
 // endpoint for an insecure database, at least two regions behind the global name with a survival goal.
 import { sqlHealthCheckFor } from './health-checks';
 import { defaultGlobalName, defaultRegionalName, isInZone } from './names';
+import { SqlEndpointsPlan } from './plan';
 import { SqlEndpointsSnapshot } from './read';
 import { MAX_SQL_TTL, MIN_SQL_TTL, SQL_ENDPOINT_DEFAULTS } from './sql-endpoints';
 import { cidrContainsIp, parseCidr, ParsedCidr, parseIp, unreachableReason } from '../cidr';
 import { eksSubnetsInOrder, findAwsAddressProblems } from '../cloud/aws';
 import { genericLoadBalancersArePrivate } from '../cloud/generic';
 import { EksProfile, GenericProfile } from '../cloud/profiles';
-import { show } from '../problems';
+import { Problem, show } from '../problems';
 import { Cloud } from '../topology';
 import { CheckContext, quotedList } from '../validation/context';
 import { canonicalDnsName, isDnsName } from '../validation/kubernetes-values';
@@ -434,10 +435,8 @@ class SqlEndpointsCheck {
   private checkEngine(): void {
     if (this.context.engine !== 'cdk8s') return;
     for (const c of this.clusters) {
-      const needsAddress = this.sql.provider === 'cloud-dns' || c.spec.cloud !== 'aws';
-      if (!needsAddress || this.sql.addresses?.has(c.name)) continue;
-      const why = this.sql.provider === 'cloud-dns' ? 'Cloud DNS records hold the load balancer\'s IP' : 'outside AWS a Route 53 record holds the load balancer\'s IP (an NLB is an alias)';
-      this.report(keyPath(this.at('addresses'), c.name), `the SQL load-balancer address of clusters[${c.index}] is required: ${why}, and cdk8s writes the records at synth time (reserve a static internal address)`);
+      if (!recordsHoldAddress(this.sql.provider, c.spec.cloud as Cloud) || this.sql.addresses?.has(c.name)) continue;
+      this.report(keyPath(this.at('addresses'), c.name), synthAddressMessage(this.sql.provider, c.index));
     }
   }
 
@@ -452,4 +451,25 @@ class SqlEndpointsCheck {
       }
     }
   }
+}
+
+/** True when a region's records hold its load balancer's IP (everywhere but a Route 53 alias to an NLB). */
+export function recordsHoldAddress(provider: SqlEndpointsPlan['provider'], cloud: Cloud): boolean {
+  return provider === 'cloud-dns' || cloud !== 'aws';
+}
+
+/**
+ * The rule cdk8s adds, on a plan: every address a record holds is known at synth time. The checker applies
+ * it with `engine: 'cdk8s'`; a construct that plans without an engine applies it itself.
+ */
+export function findSynthAddressProblems(plan: SqlEndpointsPlan, clusterIndex: (cluster: string) => number): Problem[] {
+  return plan.regions.filter((r) => recordsHoldAddress(plan.provider, r.cloud) && r.addresses.length === 0).map((r) => ({
+    path: keyPath('sqlEndpoints.addresses', r.cluster),
+    message: synthAddressMessage(plan.provider, clusterIndex(r.cluster)),
+  }));
+}
+
+function synthAddressMessage(provider: SqlEndpointsPlan['provider'], index: number): string {
+  const why = provider === 'cloud-dns' ? 'Cloud DNS records hold the load balancer\'s IP' : 'outside AWS a Route 53 record holds the load balancer\'s IP (an NLB is an alias)';
+  return `the SQL load-balancer address of clusters[${index}] is required: ${why}, and cdk8s writes the records at synth time (reserve a static internal address)`;
 }
