@@ -209,7 +209,8 @@ describe('three GKE regions, Cloud DNS', () => {
     expect(sets.map((s) => s.name).sort()).toEqual(['europe-west1.rr.example.com.', 'sql.rr.example.com.', 'us-east1.rr.example.com.', 'us-west1.rr.example.com.']);
     const global = sets.find((s) => s.name === 'sql.rr.example.com.')!;
     expect(global.ttl).toBe(60);
-    expect(global.routingPolicy.wrrs.map((w: any) => [w.weight, w.healthCheckedTargets.internalLoadBalancers[0].region, w.healthCheckedTargets.internalLoadBalancers[0].project]))
+    const target = (w: any) => w.healthCheckedTargets.internalLoadBalancers[0];
+    expect(global.routingPolicy.wrrs.map((w: any) => [w.weight, target(w).region, target(w).project]))
       .toEqual([[1, 'us-east1', 'acme-rr'], [1, 'us-west1', 'acme-rr']]);
     expect((await valueOf(weighted.global)).clusters).toEqual(['rr-us-east1', 'rr-us-west1']);
   });

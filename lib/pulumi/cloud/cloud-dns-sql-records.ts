@@ -64,9 +64,8 @@ export class CloudDnsSqlRecords extends pulumi.ComponentResource {
       const target = (item: number) => ({
         internalLoadBalancers: [pulumi.all([live, project, network]).apply(([r, p, n]) => {
           const t = r.routingPolicy!.items[item].healthCheckedTarget;
-          return {
-            loadBalancerType: t.loadBalancerType, ipAddress: t.ipAddress!, port: t.port, ipProtocol: t.ipProtocol, region: t.region, project: p!, networkUrl: n!,
-          };
+          const { loadBalancerType, port, ipProtocol, region } = t;
+          return { loadBalancerType, ipAddress: t.ipAddress!, port, ipProtocol, region, project: p!, networkUrl: n! };
         })],
       });
       const policy = record.routingPolicy;
