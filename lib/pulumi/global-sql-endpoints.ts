@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { ingressAddress } from './address-inputs';
 import { PulumiClusterSpec, toClusterSpecs } from './cluster-spec';
 import { registerKubeObject } from './kube-resource';
+import { loadBalancerTimeoutProblems, loadBalancerTimeouts } from './load-balancer-timeout';
 import { WAIT_FOR_INGRESS } from './per-pod-load-balancers';
 import { requireArgs, validatePulumiTopology } from './validation';
 import { SqlEndpointsPlan } from '../core/endpoints/plan';
@@ -39,6 +40,12 @@ export interface GlobalSqlEndpointsArgs extends CockroachOptions {
    * @default Networking.perPodLoadBalancers()
    */
   readonly networking?: Networking;
+  /**
+   * How long `pulumi up` waits for the cloud to give each SQL load balancer its address (a Pulumi
+   * duration such as '10m'). A load balancer the cloud refuses fails the update after this.
+   * @default '15m'
+   */
+  readonly loadBalancerTimeout?: string;
 }
 
 /** What an application needs to connect to one endpoint. */
@@ -81,7 +88,7 @@ export class GlobalSqlEndpoints extends pulumi.ComponentResource {
   constructor(name: string, args: GlobalSqlEndpointsArgs, opts?: pulumi.ComponentResourceOptions) {
     requireArgs(args, 'GlobalSqlEndpoints');
     const topology = endpointsTopology(args);
-    validatePulumiTopology(topology, args.clusters);
+    validatePulumiTopology(topology, args.clusters, 'pulumi', loadBalancerTimeoutProblems(args?.loadBalancerTimeout));
     const skeleton = planDeployment(topology, { engine: 'pulumi', placeholders: true });
     super('crosscluster:index:GlobalSqlEndpoints', name, {}, opts);
     this.plan = skeleton.sqlEndpoints!;
@@ -99,6 +106,7 @@ export class GlobalSqlEndpoints extends pulumi.ComponentResource {
         parent: this,
         provider: args.clusters[i].provider,
         deleteBeforeReplace: true,
+        customTimeouts: loadBalancerTimeouts(args.loadBalancerTimeout),
         dependsOn: namespace ? [namespace] : [],
       }) as k8s.core.v1.Service;
       reported[cluster.name] = services[cluster.name].status.apply((status) => {
@@ -131,7 +139,9 @@ export class GlobalSqlEndpoints extends pulumi.ComponentResource {
 
 /** The topology the endpoints are planned from: the database options, a strategy with no address to ask for. */
 function endpointsTopology(args: GlobalSqlEndpointsArgs): TopologyInput {
-  const { clusters, tls, namespaces: _namespaces, networking, ...cockroach } = args ?? ({} as GlobalSqlEndpointsArgs);
+  const {
+    clusters, tls, namespaces: _namespaces, networking, loadBalancerTimeout: _loadBalancerTimeout, ...cockroach
+  } = args ?? ({} as GlobalSqlEndpointsArgs);
   return {
     ...cockroach,
     clusters: toClusterSpecs(clusters),

@@ -230,6 +230,7 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
         tls: skeleton.tls,
         networking: topology.networking,
         namespaces,
+        loadBalancerTimeout: args.loadBalancerTimeout,
       }, { parent: this });
     }
 

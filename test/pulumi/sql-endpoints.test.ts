@@ -233,4 +233,25 @@ describe('refused before anything is created', () => {
     expect(() => new CloudDnsSqlRecords('wrong', { endpoints: weighted, managedZone: 'z' }))
       .toThrow(/- project: is required[^]*- network: is required/);
   });
+
+  test('a loadBalancerTimeout Pulumi cannot take, naming the field, with no resource registered', async () => {
+    const k8s = await import('@pulumi/kubernetes');
+    const { GlobalSqlEndpoints, SqlEndpoints, TopologyError } = await import('../../lib/pulumi');
+    const clusters = GKE.map((c) => ({
+      ...c, name: `lbt-${c.name}`, cloud: 'gcp' as const, region: c.name, nodes: 3, provider: new k8s.Provider(`lbt-${c.name}`, { kubeconfig: c.name }),
+    }));
+    for (const bad of ['15 minutes', '0m', 15]) {
+      const before = recorded.filter((r) => r.name.startsWith('lbt') && !r.type.startsWith('pulumi:providers')).length;
+      let error: unknown;
+      try {
+        new GlobalSqlEndpoints(`lbt${String(bad)}`, { clusters, sqlEndpoints: SqlEndpoints.cloudDns({ zone: 'lbt.example.com' }), loadBalancerTimeout: bad as string });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(TopologyError);
+      expect((error as InstanceType<typeof TopologyError>).problems.map((p) => p.path)).toEqual(['loadBalancerTimeout']);
+      await settle();
+      expect(recorded.filter((r) => r.name.startsWith('lbt') && !r.type.startsWith('pulumi:providers')).length).toBe(before);
+    }
+  });
 });
