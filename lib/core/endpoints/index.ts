@@ -4,5 +4,4 @@ export * from './names';
 export * from './plan';
 export * from './records';
 export * from './sql-endpoints';
-export { canonicalSqlEndpoints, readSqlEndpoints } from './read';
-export type { SqlEndpointsSnapshot } from './read';
+// read.ts (the validation snapshot of `sqlEndpoints`) is internal: lib/core/validation imports it directly.
