@@ -54,5 +54,7 @@ export function renderDeployment(plan: DeploymentPlan): ClusterManifests[] {
 
 /** All objects of one cluster as one list, in apply order. */
 export function allObjects(manifests: ClusterManifests): KubeObject[] {
-  return [...manifests.database, ...manifests.certificates, ...manifests.loadBalancers, ...manifests.sqlEndpoints, ...manifests.dnsServer, ...manifests.dns];
+  return [
+    ...manifests.database, ...manifests.certificates, ...manifests.loadBalancers, ...manifests.sqlEndpoints, ...manifests.dnsServer, ...manifests.dns,
+  ];
 }
