@@ -14,8 +14,8 @@ import { BEFORE, PROJECTED } from './support/before';
 import { Figures, figuresComment, parseFigures } from './support/figures';
 import { HotspotRow, perPodFindObject } from './support/hotspots';
 import { fmt, fmtMs, ratio, ROOT, runChild, Stats, stats } from './support/measure';
-import { HOPS, HOURS_PER_MONTH, loadBalancerCost, plannedLoadBalancers, PRICES } from './support/shape';
-import { benchClusters, benchNetworking, Size, sizeLabel, STRATEGIES, STRATEGY_LABEL, Strategy } from './support/topology';
+import { HOPS, HOURS_PER_MONTH, loadBalancerCost, PlannedLoadBalancer, plannedLoadBalancers, PRICES } from './support/shape';
+import { benchClusters, benchNetworking, benchSqlEndpoints, Size, sizeLabel, STRATEGIES, STRATEGY_LABEL, Strategy } from './support/topology';
 import { touchScenarios, TouchScenario } from './support/touch';
 import { planDeployment } from '../lib/core/plan';
 import { Tls } from '../lib/core/tls';
@@ -376,7 +376,7 @@ function writeShape(): void {
       const clusters = benchClusters(size);
       const lbs = plannedLoadBalancers(planDeployment({ clusters, networking: benchNetworking(strategy, clusters), tls: Tls.certManager() }, { engine: 'cdk8s' }));
       const ports = lbs.reduce((n, lb) => n + lb.ports.length, 0);
-      lbRows.push([sizeLabel(size), STRATEGY_LABEL[strategy], String(lbs.length), String(ports), strategy === 'dnsChain' ? 'clusters (1 DNS LB each, 53/UDP + 53/TCP)' : 'total nodes (1 per pod, 26257/TCP)']);
+      lbRows.push([sizeLabel(size), STRATEGY_LABEL[strategy], String(lbs.length), String(ports), strategy === 'dnsChain' ? 'clusters (1 DNS LB each, 53/UDP + 53/TCP; on GKE without mixed-protocol Services two, one per protocol, sharing one address)' : 'total nodes (1 per pod, 26257/TCP)']);
     }
   }
   table(['size', 'strategy', 'load balancers', 'LB ports', 'rule'], lbRows);
@@ -421,6 +421,36 @@ function writeShape(): void {
     }
   }
   table(['deployment', 'strategy', 'LBs', 'billed units', 'standalone $/month', 'marginal $/month', 'plus usage'], costRows);
+
+  out('### Client endpoints (`sqlEndpoints`): load balancers and list price, 3×3 deployment', '');
+  out(
+    'The same deployments with `sqlEndpoints` (every SQL address pinned; Route 53 with the global name over the EKS regions when there is one, else Cloud DNS over the GKE regions), planned and rendered like the rows above: **SQL LBs** = the `LoadBalancer` Services labelled `crosscluster.io/endpoint: sql`; the prices are the same list prices and model. **added** = with minus without `sqlEndpoints`. DNS charges (hosted/managed zone, queries; Route 53 alias records to NLBs and their target-health evaluation carry no health-check fee) are not in the totals. Azure only: no row, since neither Route 53 nor Cloud DNS can health-check an Azure load balancer and validation refuses a global name without one (docs/sql-endpoints.md).',
+    '',
+  );
+  const sqlRows: string[][] = [];
+  for (const d of deployments) {
+    const sql = benchSqlEndpoints(d.clusters);
+    if (!sql) continue;
+    for (const strategy of STRATEGIES) {
+      const plan = (withSql: boolean) => planDeployment({
+        clusters: d.clusters, networking: benchNetworking(strategy, d.clusters), tls: Tls.certManager(), ...(withSql ? { sqlEndpoints: sql } : {}),
+      }, { engine: 'cdk8s' });
+      const without = plannedLoadBalancers(plan(false));
+      const withLbs = plannedLoadBalancers(plan(true));
+      const sqlLbs = withLbs.filter((lb) => lb.role === 'sql');
+      const cost = (lbs: readonly PlannedLoadBalancer[]) => d.clouds.map((c) => loadBalancerCost(c, lbs));
+      const total = (lbs: readonly PlannedLoadBalancer[], k: 'standalonePerMonth' | 'marginalPerMonth') => cost(lbs).reduce((n, c) => n + c[k], 0);
+      sqlRows.push([
+        d.label, STRATEGY_LABEL[strategy], `${sql.provider === 'route53' ? 'Route 53' : 'Cloud DNS'} (global: ${sql.options.globalClusters!.length})`,
+        String(sqlLbs.length), sqlLbs.map((lb) => lb.ports.map((port) => `${port.port}/${port.protocol}`).join('+')).filter((v, i, a) => a.indexOf(v) === i).join(', '),
+        `${without.length} → ${withLbs.length}`,
+        cost(withLbs).map((c) => `${c.billedUnits} ${c.unit}`).join(' + '),
+        `+$${(total(withLbs, 'standalonePerMonth') - total(without, 'standalonePerMonth')).toFixed(2)}`,
+        `+$${(total(withLbs, 'marginalPerMonth') - total(without, 'marginalPerMonth')).toFixed(2)}`,
+      ]);
+    }
+  }
+  table(['deployment', 'strategy', 'DNS service', 'SQL LBs', 'SQL LB ports', 'all LBs', 'billed units with endpoints', 'added standalone $/month', 'added marginal $/month'], sqlRows);
 }
 
 // ---------------------------------------------------------------------------------------------

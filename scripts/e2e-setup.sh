@@ -3,6 +3,7 @@
 # tool is installed only when the pinned version is missing, so a CI cache of .e2e/ skips the builds.
 #
 #   openssl, dnsmasq, dig   Debian packages openssl, dnsmasq-base (the binary, no service), bind9-dnsutils
+#   psql (libpq)            Debian package postgresql-client (the SQL endpoints' connection strings)
 #   CoreDNS                 `go install` of the pinned release into .e2e/bin (needs Go >= 1.26 or
 #                           GOTOOLCHAIN=auto; the Go module proxy is enough)
 #   checkov                 the pinned release from PyPI into the virtualenv .e2e/venv (needs python3 >= 3.9)
@@ -28,6 +29,7 @@ missing=()
 have openssl || missing+=(openssl)
 have dnsmasq || missing+=(dnsmasq-base)
 have dig || missing+=(bind9-dnsutils)
+have psql || missing+=(postgresql-client)
 # checkov goes into a virtualenv: Debian's python3 needs python3-venv for that.
 have python3 || missing+=(python3)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)

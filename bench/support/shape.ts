@@ -9,7 +9,8 @@ export interface PlannedLoadBalancer {
   readonly cloud: Cloud;
   readonly region: string;
   readonly name: string;
-  readonly role: 'dns' | 'pod';
+  /** DNS chain, per-pod (inter-node), or a client endpoint (`sqlEndpoints`). */
+  readonly role: 'dns' | 'pod' | 'sql';
   /** One entry per port (protocol/port). */
   readonly ports: ReadonlyArray<{ protocol: string; port: number }>;
 }
@@ -27,7 +28,7 @@ export function plannedLoadBalancers(plan: DeploymentPlan): PlannedLoadBalancer[
         cloud: cluster.cloud,
         region: cluster.region,
         name: `${o.metadata.namespace}/${o.metadata.name}`,
-        role: o.metadata.namespace === 'kube-system' ? 'dns' : 'pod',
+        role: o.metadata.namespace === 'kube-system' ? 'dns' : o.metadata.labels?.['crosscluster.io/endpoint'] === 'sql' ? 'sql' : 'pod',
         ports: (spec.ports ?? []).map((p) => ({ protocol: p.protocol ?? 'TCP', port: p.port })),
       });
     }

@@ -1,4 +1,5 @@
 // Synthetic topologies for the benchmarks: C clusters × N nodes, disjoint CIDRs, every address known.
+import { SqlEndpoints } from '../../lib/core/endpoints/sql-endpoints';
 import { Networking } from '../../lib/core/networking';
 import { Tls } from '../../lib/core/tls';
 import { Cloud, ClusterSpec } from '../../lib/core/topology';
@@ -99,4 +100,23 @@ function indexOf(cluster: ClusterSpec, fallback: number): number {
 export function cdk8sProps(strategy: Strategy, clusters: ClusterSpec[]) {
   const placed = strategyClusters(strategy, clusters);
   return { clusters: placed, networking: benchNetworking(strategy, placed), tls: Tls.certManager() };
+}
+
+/** Cluster i's SQL load-balancer IP: inside its node CIDR. */
+export function sqlLbAddress(i: number): string {
+  return `10.${128 + i}.0.26`;
+}
+
+/**
+ * Client endpoints for a topology, every address pinned: Route 53 when an AWS cluster is there (the
+ * global name over the EKS regions), else Cloud DNS over the GKE regions; undefined when no DNS
+ * service can health-check any region (Azure only), since the global name needs one.
+ */
+export function benchSqlEndpoints(clusters: readonly ClusterSpec[]): SqlEndpoints | undefined {
+  const addresses = Object.fromEntries(clusters.map((c, i) => [c.name, sqlLbAddress(indexOf(c, i))]));
+  const aws = clusters.filter((c) => c.cloud === 'aws').map((c) => c.name);
+  const gcp = clusters.filter((c) => c.cloud === 'gcp').map((c) => c.name);
+  if (aws.length > 0) return SqlEndpoints.route53({ zone: 'db.example.com', globalClusters: aws, addresses });
+  if (gcp.length > 0) return SqlEndpoints.cloudDns({ zone: 'db.example.com', globalClusters: gcp, addresses });
+  return undefined;
 }

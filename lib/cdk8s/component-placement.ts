@@ -8,12 +8,14 @@ import { show, throwIfProblems } from '../core/problems';
 import { renderCertificates } from '../manifests/certificates';
 import { renderDns } from '../manifests/dns';
 import { renderPerPodServices } from '../manifests/per-pod-services';
+import { renderSqlEndpoints } from '../manifests/sql-endpoints';
 
 /** The object groups a component owns, and how each is rendered for one cluster. */
 const GROUP_RENDERERS = {
   certificates: renderCertificates,
   loadBalancers: renderPerPodServices,
   dns: renderDns,
+  sqlEndpoints: renderSqlEndpoints,
 } as const;
 
 /** Throws a `TopologyError` when a construct's props are not an object at all, before any field is read. */
@@ -31,7 +33,7 @@ export interface PreparedComponent {
 }
 
 /**
- * The lifecycle shared by `PerPodLoadBalancers`, `DnsChain` and `ClusterCerts`: take the plan and
+ * The lifecycle shared by `PerPodLoadBalancers`, `DnsChain`, `ClusterCerts` and `GlobalSqlEndpoints`: take the plan and
  * targets `MultiRegionCockroach` shares, or plan (validating everything) and prepare Charts alone;
  * then place the cluster's objects of one group. Everything that can fail runs before `super()`.
  */

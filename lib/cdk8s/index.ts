@@ -6,6 +6,7 @@
  */
 export * from './cluster-certs';
 export * from './dns-chain';
+export * from './global-sql-endpoints';
 export * from './multi-region-cockroach';
 export * from './per-pod-load-balancers';
 export * from './props';

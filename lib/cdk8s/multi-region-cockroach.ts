@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ClusterCerts, ClusterCertsProps } from './cluster-certs';
 import { requireProps } from './component-placement';
 import { DNS_CHART_SUFFIX, DnsChain, DnsChainProps } from './dns-chain';
+import { GlobalSqlEndpoints, GlobalSqlEndpointsProps } from './global-sql-endpoints';
 import { PerPodLoadBalancers, PerPodLoadBalancersProps } from './per-pod-load-balancers';
 import { chartsOf, placeClusters, preparePlacements } from './placement';
 import { TopologyProps } from './props';
@@ -95,6 +96,8 @@ export class MultiRegionCockroach extends Construct {
   public readonly dnsChain?: DnsChain;
   /** Per cluster placed: its join load balancer (one Service, or one per protocol), with `Networking.podIps(...)`. */
   public readonly joinLoadBalancers?: Readonly<Record<string, readonly ApiObject[]>>;
+  /** The client endpoints, with `sqlEndpoints`: write their records with `sqlEndpoints.writeRecords(app.outdir)`. */
+  public readonly sqlEndpoints?: GlobalSqlEndpoints;
 
   /**
    * @param scope an `App` (one Chart per cluster), or any construct when `charts` is given, or a
@@ -124,7 +127,7 @@ export class MultiRegionCockroach extends Construct {
         wanted: () => true,
         objects: (c) => {
           const m = manifestsOf(c);
-          return [...m.database, ...m.certificates, ...m.loadBalancers, ...m.dnsServer, ...(ownDnsTargets ? [] : m.dns)];
+          return [...m.database, ...m.certificates, ...m.loadBalancers, ...m.sqlEndpoints, ...m.dnsServer, ...(ownDnsTargets ? [] : m.dns)];
         },
       },
       ...(ownDnsTargets
@@ -167,6 +170,10 @@ export class MultiRegionCockroach extends Construct {
     }
     if (plan.networking.kind === 'dnsChain') {
       this.dnsChain = new DnsChain(this, 'DnsChain', withSharedPlan<DnsChainProps>(topology, { ...shared, targets: dnsTargets, serverTargets: targets }));
+    }
+    if (plan.sqlEndpoints && props.sqlEndpoints) {
+      this.sqlEndpoints = new GlobalSqlEndpoints(this, 'SqlEndpoints', withSharedPlan<GlobalSqlEndpointsProps>(
+        { ...topology, sqlEndpoints: props.sqlEndpoints }, { ...shared, targets }));
     }
   }
 }

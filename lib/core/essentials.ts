@@ -30,3 +30,14 @@ export type { AllowLists } from './cloud/allow-lists';
 export type { ClusterCloudProfile, DnsForwardingMethod } from './cloud/cloud-profile';
 export type { DatabaseClient, DatabaseNetworkPolicyOptions, MatchLabels } from './network-policy-options';
 export { findTopologyProblems, validateTopology } from './validation';
+export { SqlEndpoints, SQL_ENDPOINT_DEFAULTS } from './endpoints/sql-endpoints';
+export type {
+  CloudDnsRouting, CloudDnsSqlEndpointsOptions, Route53Geolocation, Route53Routing, Route53SqlEndpointsOptions, SqlDnsProvider,
+  SqlEndpointsOptions, SqlHealthCheck, SqlRouting,
+} from './endpoints/sql-endpoints';
+export type { SqlEndpointsPlan, SqlRegionPlan } from './endpoints/plan';
+export type { SqlHealthCheckKind, SqlHealthCheckPlan } from './endpoints/health-checks';
+export { sqlRecordSets } from './endpoints/records';
+export type {
+  CloudDnsInternalLoadBalancer, CloudDnsPolicyItem, CloudDnsRecordSet, RecordWriter, Route53AliasTarget, Route53RecordSet, SqlRecordSet,
+} from './endpoints/records';

@@ -19,3 +19,4 @@ export * from './validation';
 export * from './generated-tls';
 export * from './lifecycle';
 export * from './lifecycle-validation';
+export * from './endpoints';

@@ -1,7 +1,9 @@
+import { canonicalIp } from './cidr';
 import { AllowLists, allowListsOf } from './cloud/allow-lists';
 import { eksSubnetsInOrder } from './cloud/aws';
 import { ClusterCloudProfile, resolveCloudProfile } from './cloud/cloud-profile';
 import { resolveCockroachOptions } from './defaults';
+import { planSqlEndpoints, SqlEndpointsPlan } from './endpoints/plan';
 import { Engine, TopologyInput } from './input';
 import { clusterVersionOf, decommissionOrdinals, droppedRegions, planUpgrade, remainingNodes, UpgradePlan } from './lifecycle';
 import { localityPrefix } from './locality';
@@ -11,7 +13,7 @@ import {
 } from './naming';
 import { DatabaseNetworkPolicyOptions } from './network-policy-options';
 import { Networking, PodAddress, toPodAddress } from './networking';
-import { Problem, throwIfProblems } from './problems';
+import { Problem, show, throwIfProblems } from './problems';
 import { hostPort, SanPlan, toSanPlan } from './sans';
 import { clusterSetPlan, ClusterSetPlan, clusterSetPodName } from './strategies/cluster-set';
 import {
@@ -22,6 +24,7 @@ import { clusterDnsForwards, OwnCorednsPlan, planOwnCoredns } from './strategies
 import { Tls } from './tls';
 import { Cloud, ClusterDnsKind, COCKROACH_PORT, COCKROACH_RPC_PORT, ResolvedCockroachOptions } from './topology';
 import { readTopology } from './validation';
+import { canonicalDnsName, isDnsName } from './validation/kubernetes-values';
 import { ownValue } from './validation/read';
 
 /** Addresses an engine learned at deploy time (Pulumi: load-balancer outputs), as plain strings. */
@@ -32,6 +35,11 @@ export interface ResolvedAddresses {
   readonly dnsAddresses?: Readonly<Record<string, string | readonly string[]>>;
   /** Per cluster: the join load balancer's address(es) (`Networking.podIps`). Overrides the strategy options. */
   readonly joinAddresses?: Readonly<Record<string, string | readonly string[]>>;
+  /**
+   * Per cluster: the addresses its SQL load balancer reported (an IP, or an AWS NLB's DNS name);
+   * added to the pinned ones, in the node certificate and the records.
+   */
+  readonly sqlAddresses?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Options of {@link planDeployment}. */
@@ -153,6 +161,8 @@ export interface DeploymentPlan {
   readonly rpcPort: number;
   /** The database NetworkPolicy options as given. */
   readonly networkPolicy?: DatabaseNetworkPolicyOptions;
+  /** The client endpoints (SQL load balancers and names), when `sqlEndpoints` is given. */
+  readonly sqlEndpoints?: SqlEndpointsPlan;
 }
 
 /** How many pods of each cluster go into the join list. */
@@ -179,6 +189,15 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
   const ownOptions = dnsOptions?.ownCoredns;
   const sourceRanges = (input.networking.options as { sourceRanges?: readonly string[] }).sourceRanges;
   const tcpOnly = new Set(dnsOptions?.tcpOnlyClusters ?? []);
+  const sqlEndpoints = input.sqlEndpoints ? planSqlEndpoints({
+    sqlEndpoints: input.sqlEndpoints,
+    clusters: input.clusters,
+    baseName: base,
+    database: cockroach.database,
+    secure: input.tls.secure,
+    networkPolicy: input.networkPolicy,
+    resolved: sqlAddressesOf(options.resolved?.sqlAddresses, problems),
+  }) : undefined;
 
   // The resolved addresses were merged into the canonical topology by readTopology.
   const dnsAddressesOf = (cluster: string): string[] => {
@@ -261,7 +280,8 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
       names,
       pods,
       localityPrefix: localityPrefix(spec),
-      nodeCertSans: nodeCertificateSans(names, namespace, serviceDomain, pods, input.networking, clusterSet, directPathSanAddresses(direct)),
+      nodeCertSans: nodeCertificateSans(names, namespace, serviceDomain, pods, input.networking, clusterSet, directPathSanAddresses(direct),
+        sqlEndpoints?.regions.find((r) => r.cluster === spec.name)?.sans ?? []),
       dnsForwards,
       dnsAddress: dnsOptions ? dnsAddressesOf(spec.name)[0] : undefined,
       dnsAddresses: dnsOptions ? dnsAddressesOf(spec.name) : [],
@@ -295,6 +315,7 @@ export function planDeployment(rawInput: TopologyInput, options: PlanOptions = {
     networking: input.networking,
     tls: input.tls,
     networkPolicy: input.networkPolicy,
+    ...(sqlEndpoints ? { sqlEndpoints } : {}),
     multiRegionSql: cockroach.databases.flatMap((db) =>
       multiRegionSql(db, cockroach.primaryRegion, clusters.map((c) => c.region), cockroach.survivalGoal, dropped)),
     upgrade: planUpgrade(input.clusters, cockroach.version, cockroach.upgrade),
@@ -323,6 +344,7 @@ function nodeCertificateSans(
   networking: Networking,
   clusterSet: ClusterSetPlan | undefined,
   directPath: readonly string[],
+  sqlSans: readonly string[],
 ): SanPlan {
   const publicService = names.publicService;
   const headless = names.headlessService;
@@ -345,5 +367,26 @@ function nodeCertificateSans(
     ...strategyAddresses,
     // Networking.podIps: the cluster's join load balancer; Networking.hostNetwork: every listed node.
     ...directPath,
+    // The SQL names and load-balancer addresses clients dial (sqlEndpoints).
+    ...sqlSans,
   ]);
+}
+
+/**
+ * The SQL load-balancer addresses an engine learned, each an IP or a DNS name (an AWS NLB's); anything
+ * else is a problem at its field rather than a SAN no client can match.
+ */
+function sqlAddressesOf(resolved: ResolvedAddresses['sqlAddresses'], problems: Problem[]): Record<string, string[]> | undefined {
+  if (resolved === undefined) return undefined;
+  const result: Record<string, string[]> = {};
+  for (const [cluster, list] of Object.entries(resolved)) {
+    result[cluster] = (Array.isArray(list) ? list : []).flatMap((address: unknown) => {
+      const ip = canonicalIp(address);
+      if (ip !== undefined) return [ip];
+      if (isDnsName(address)) return [canonicalDnsName(address)];
+      problems.push({ path: `sqlEndpoints.addresses.${cluster}`, message: `the load balancer reported ${show(address)}, which is neither an IP address nor a DNS name` });
+      return [];
+    });
+  }
+  return result;
 }

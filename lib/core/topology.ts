@@ -1,4 +1,5 @@
 import { AksProfile, EksProfile, GenericProfile, GkeProfile } from './cloud/profiles';
+import { SqlEndpoints } from './endpoints/sql-endpoints';
 import { DatabaseNetworkPolicyOptions } from './network-policy-options';
 
 /** The cloud a Kubernetes cluster runs in; it selects load-balancer annotations and DNS defaults. */
@@ -221,6 +222,14 @@ export interface CockroachOptions {
    * @default - the policy, with no extra clients
    */
   readonly networkPolicy?: DatabaseNetworkPolicyOptions;
+  /**
+   * Client endpoints: per region a SQL load balancer (allow-listed, internal by default) and a name,
+   * and one global name that answers with the nearest healthy region:
+   * `SqlEndpoints.route53(...)` or `SqlEndpoints.cloudDns(...)`. The node certificates cover every
+   * name and address of them. See docs/sql-endpoints.md.
+   * @default - no SQL load balancer; clients use `<name>-public` inside each cluster
+   */
+  readonly sqlEndpoints?: SqlEndpoints;
 }
 
 /** How pods spread over zones. */
@@ -261,7 +270,7 @@ export interface EncryptionAtRestOptions {
 
 /** Resolved CockroachDB options: every default filled in. */
 export type ResolvedCockroachOptions = Required<Omit<CockroachOptions,
-'storageClass' | 'initCluster' | 'primaryRegion' | 'upgrade' | 'walFailover' | 'encryptionAtRest' | 'logConfig' | 'networkPolicy'>> & {
+'storageClass' | 'initCluster' | 'primaryRegion' | 'upgrade' | 'walFailover' | 'encryptionAtRest' | 'logConfig' | 'networkPolicy' | 'sqlEndpoints'>> & {
   readonly storageClass?: string;
   readonly upgrade?: UpgradeOptions;
   readonly walFailover?: WalFailoverOptions;

@@ -1,5 +1,6 @@
 import { canonicalIp } from './cidr';
 import { findCloudProblems } from './cloud/validation';
+import { checkSqlEndpoints } from './endpoints/validation';
 import { Engine, TopologyInput } from './input';
 import { findLifecycleProblems } from './lifecycle-validation';
 import { DnsChainOptions, Networking, PerPodLoadBalancersOptions, PodAddress } from './networking';
@@ -40,6 +41,8 @@ const CHECKERS: readonly TopologyChecker[] = [
   propsChecker(findLifecycleProblems),
   // What each cloud's load-balancer and DNS controllers accept (lib/core/cloud).
   propsChecker(findCloudProblems),
+  // Client endpoints: SQL load balancers, names, TTLs and health checks (lib/core/endpoints).
+  checkSqlEndpoints,
 ];
 
 /**

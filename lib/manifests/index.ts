@@ -23,3 +23,4 @@ export * from './join-load-balancer';
 export * from './pod-certificates';
 export * from './own-coredns';
 export * from './service-export';
+export * from './sql-endpoints';

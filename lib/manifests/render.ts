@@ -7,6 +7,7 @@ import { renderNetworkPolicies } from './network-policies';
 import { renderOwnCoredns } from './own-coredns';
 import { renderPerPodServices } from './per-pod-services';
 import { renderServiceExport } from './service-export';
+import { renderSqlEndpoints } from './sql-endpoints';
 import { ClusterPlan, DeploymentPlan } from '../core/plan';
 
 /** The objects of one cluster, grouped by who usually owns them. */
@@ -29,6 +30,8 @@ export interface ClusterManifests {
    * Services, load balancer, PDB and NetworkPolicy. `dns` then holds at most the cluster DNS's forwarding to it.
    */
   readonly dnsServer: KubeObject[];
+  /** The SQL load balancer of the client endpoints (`sqlEndpoints`), in the database namespace. */
+  readonly sqlEndpoints: KubeObject[];
 }
 
 /** Renders every object of one cluster from the plan. Pure: the same plan gives the same objects. */
@@ -40,6 +43,7 @@ export function renderCluster(plan: DeploymentPlan, cluster: ClusterPlan): Clust
     certificates: renderCertificates(plan, cluster),
     dns: renderDns(plan, cluster),
     dnsServer: renderOwnCoredns(plan, cluster),
+    sqlEndpoints: renderSqlEndpoints(plan, cluster),
   };
 }
 
@@ -50,5 +54,7 @@ export function renderDeployment(plan: DeploymentPlan): ClusterManifests[] {
 
 /** All objects of one cluster as one list, in apply order. */
 export function allObjects(manifests: ClusterManifests): KubeObject[] {
-  return [...manifests.database, ...manifests.certificates, ...manifests.loadBalancers, ...manifests.dnsServer, ...manifests.dns];
+  return [
+    ...manifests.database, ...manifests.certificates, ...manifests.loadBalancers, ...manifests.sqlEndpoints, ...manifests.dnsServer, ...manifests.dns,
+  ];
 }

@@ -4,6 +4,7 @@ import * as tls from '@pulumi/tls';
 import { PulumiClusterSpec, toClusterSpecs } from './cluster-spec';
 import { registerKubeObject } from './kube-resource';
 import { requireArgs, validatePulumiTopology } from './validation';
+import { SqlEndpoints } from '../core/endpoints/sql-endpoints';
 import { resolveGeneratedTlsOptions } from '../core/generated-tls';
 import { TopologyInput } from '../core/input';
 import { Networking } from '../core/networking';
@@ -49,6 +50,17 @@ export interface ClusterCertsArgs {
    * @default - the addresses given in `networking`, if any
    */
   readonly podAddresses?: pulumi.Input<Record<string, pulumi.Input<pulumi.Input<string>[]>>>;
+  /**
+   * The client endpoints (`GlobalSqlEndpoints`): each node certificate covers its region's SQL name,
+   * the global name when its region is behind it, and the SQL load balancer's addresses.
+   * @default - no SQL endpoint
+   */
+  readonly sqlEndpoints?: SqlEndpoints;
+  /**
+   * Per cluster name: the SQL load balancer's addresses as they resolve (`GlobalSqlEndpoints.addresses`).
+   * @default - the pinned addresses of `sqlEndpoints` only
+   */
+  readonly sqlAddresses?: pulumi.Input<Record<string, string[]>>;
   /**
    * Per cluster name, the resource that creates the database namespace when the same program
    * creates it; the cluster's Secrets wait for it.
@@ -108,6 +120,7 @@ export class ClusterCerts extends pulumi.ComponentResource {
       name: args.name,
       networking: args.networking ?? (args.podAddresses !== undefined ? Networking.perPodLoadBalancers() : Networking.dnsChain()),
       tls: certTls,
+      ...(args.sqlEndpoints !== undefined ? { sqlEndpoints: args.sqlEndpoints } : {}),
     };
     const tlsProblems: Problem[] = certTls instanceof Tls && certTls.kind === 'insecure'
       ? [{ path: 'tls', message: 'ClusterCerts issues certificates: use Tls.generated(), Tls.existingCa(...) or Tls.certManager(), or leave ClusterCerts out with Tls.insecure()' }]
@@ -117,9 +130,16 @@ export class ClusterCerts extends pulumi.ComponentResource {
     const skeleton = planDeployment(topology, { placeholders: args.podAddresses !== undefined });
     super('crosscluster:index:ClusterCerts', name, {}, opts);
 
-    const resolved = args.podAddresses !== undefined
-      ? pulumi.output(args.podAddresses).apply((podAddresses) =>
-        planDeployment(topology, { resolved: { podAddresses: podAddresses as Record<string, string[]> } }))
+    // The SANs wait on the addresses that resolve later: the pods' and the SQL load balancers'.
+    const waits = args.podAddresses !== undefined || args.sqlAddresses !== undefined;
+    const resolved = waits
+      ? pulumi.all([pulumi.output(args.podAddresses), pulumi.output(args.sqlAddresses)]).apply(([podAddresses, sqlAddresses]) =>
+        planDeployment(topology, {
+          resolved: {
+            ...(podAddresses !== undefined ? { podAddresses: podAddresses as Record<string, string[]> } : {}),
+            ...(sqlAddresses !== undefined ? { sqlAddresses } : {}),
+          },
+        }))
       : pulumi.output(skeleton);
     const sansOf = (i: number) => resolved.apply((p) => ({
       dnsNames: [...p.clusters[i].nodeCertSans.dnsNames],
@@ -137,7 +157,7 @@ export class ClusterCerts extends pulumi.ComponentResource {
         nodeSans[cluster.name] = sansOf(i);
         certificates[cluster.name] = renderCertificates(skeleton, cluster).map((object) => {
           const isNodeCertificate = object.kind === 'Certificate' && object.metadata.name === cluster.names.nodeSecret;
-          const live = isNodeCertificate && args.podAddresses !== undefined
+          const live = isNodeCertificate && waits
             ? resolved.apply((p) => renderCertificates(p, p.clusters[i]).find((o) => sameObject(o, object))!)
             : undefined;
           return registerKubeObject(`${name}-${cluster.name}-${object.kind.toLowerCase()}-${object.metadata.name}`, { skeleton: object, live }, {

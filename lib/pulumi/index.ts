@@ -12,6 +12,7 @@ export { DnsAddressInput, PodAddressInput, PodAddressInputs, PulumiPodAddress } 
 export { PulumiClusterSpec } from './cluster-spec';
 export { ClusterCerts, ClusterCertsArgs, ClusterSecretNames } from './cluster-certs';
 export { DnsChain, DnsChainArgs, DnsForwardOutput } from './dns-chain';
+export { GlobalSqlEndpoints, GlobalSqlEndpointsArgs, SqlEndpointOutput } from './global-sql-endpoints';
 export { MultiRegionCockroach, MultiRegionCockroachArgs, MultiRegionClusterInfo } from './multi-region-cockroach';
 export { PerPodLoadBalancers, PerPodLoadBalancersArgs } from './per-pod-load-balancers';
 

@@ -4,6 +4,7 @@ import { DnsAddressInput, ingressAddress, pendingDnsAddresses, pendingPodAddress
 import { ClusterCerts } from './cluster-certs';
 import { PulumiClusterSpec, toClusterSpecs } from './cluster-spec';
 import { DnsChain } from './dns-chain';
+import { GlobalSqlEndpoints } from './global-sql-endpoints';
 import { registerKubeObject } from './kube-resource';
 import { loadBalancerTimeoutProblems, loadBalancerTimeouts } from './load-balancer-timeout';
 import { PerPodLoadBalancers, WAIT_FOR_INGRESS } from './per-pod-load-balancers';
@@ -113,6 +114,11 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
   public readonly joinLoadBalancers?: Readonly<Record<string, readonly k8s.core.v1.Service[]>>;
   /** The certificates (absent with `Tls.insecure()`). */
   public readonly certs?: ClusterCerts;
+  /**
+   * The client endpoints, with `sqlEndpoints`: the SQL load balancers and their addresses; create the
+   * records with `Route53SqlRecords` (crosscluster/pulumi/aws) or `CloudDnsSqlRecords` (crosscluster/pulumi/gcp).
+   */
+  public readonly sqlEndpoints?: GlobalSqlEndpoints;
   /** Per cluster name, every database object's resource, in apply order. */
   public readonly resources: Readonly<Record<string, readonly pulumi.CustomResource[]>>;
   /** The one Job that runs `cockroach init`. */
@@ -211,6 +217,23 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
       joinAddresses = pulumi.all(learned) as pulumi.Output<Record<string, string[]>>;
     }
 
+    if (args.sqlEndpoints !== undefined) {
+      // The options the endpoints read; day-2 fields change no load balancer.
+      this.sqlEndpoints = new GlobalSqlEndpoints(`${name}-sql`, {
+        name: args.name,
+        database: args.database,
+        separateSqlPort: args.separateSqlPort,
+        survivalGoal: args.survivalGoal,
+        networkPolicy: args.networkPolicy,
+        sqlEndpoints: args.sqlEndpoints,
+        clusters: componentClusters,
+        tls: skeleton.tls,
+        networking: topology.networking,
+        namespaces,
+        loadBalancerTimeout: args.loadBalancerTimeout,
+      }, { parent: this });
+    }
+
     const live: pulumi.Output<DeploymentPlan> = podAddresses
       ? podAddresses.apply((a) => planDeployment(topology, { engine: 'pulumi', resolved: { podAddresses: a } }))
       : joinAddresses
@@ -227,6 +250,8 @@ export class MultiRegionCockroach extends pulumi.ComponentResource {
         networking: topology.networking,
         name: args.name,
         podAddresses,
+        sqlEndpoints: args.sqlEndpoints,
+        sqlAddresses: this.sqlEndpoints?.addresses,
         namespaces,
       }, { parent: this })
       : undefined;

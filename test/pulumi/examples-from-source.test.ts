@@ -26,6 +26,14 @@ const EXAMPLES = [
     },
     entries: ['lib/pulumi/index.ts', 'lib/pulumi/cloud/index.ts'],
   },
+  {
+    dir: 'pulumi-sql-endpoints',
+    config: {
+      kubeconfigs: JSON.stringify({ 'gke-us-east1': 'a', 'eks-us-east-1': 'b', 'eks-eu-west-1': 'c' }),
+      hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+    },
+    entries: ['lib/pulumi/index.ts', 'lib/pulumi/aws/index.ts'],
+  },
 ];
 
 test.each(EXAMPLES)('$dir runs from a clone without a build', ({ dir, config, entries }) => {

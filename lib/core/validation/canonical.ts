@@ -6,6 +6,7 @@ import { isList, toLookup } from './read';
 import { TopologySnapshot } from './snapshot';
 import { canonicalIp } from '../cidr';
 import { COCKROACH_DEFAULTS } from '../defaults';
+import { canonicalSqlEndpoints } from '../endpoints/read';
 import { TopologyInput } from '../input';
 import { DnsChainOptions, Networking, PerPodLoadBalancersOptions, PodAddress } from '../networking';
 import { ClusterSetOptions } from '../strategies/cluster-set';
@@ -42,6 +43,7 @@ export function canonicalTopology(snapshot: TopologySnapshot): TopologyInput {
     clusters,
     networking: canonicalNetworking(snapshot),
     tls: canonicalTls(snapshot),
+    ...(snapshot.sqlEndpoints ? { sqlEndpoints: canonicalSqlEndpoints(snapshot.sqlEndpoints) } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import { readClusterSet } from './cluster-set';
 import { isDirectPathKind, readDirectPathSnapshot } from './direct-path';
 import { OwnCorednsSnapshot, readOwnCoredns } from './own-coredns';
 import { isInstance, isList, keyPath, readKeyedMap, readList, readObject, Report } from './read';
+import { readSqlEndpoints, SqlEndpointsSnapshot } from '../endpoints/read';
 import { Networking, NetworkingKind } from '../networking';
 import { show } from '../problems';
 import { Tls, TlsKind } from '../tls';
@@ -51,13 +52,15 @@ export interface TopologySnapshot {
   readonly clusters: ReadonlyArray<Record<string, unknown> | undefined>;
   readonly networking?: NetworkingSnapshot;
   readonly tls?: TlsSnapshot;
+  /** The client endpoints, when given. */
+  readonly sqlEndpoints?: SqlEndpointsSnapshot;
 }
 
 const NETWORKING_KINDS: readonly NetworkingKind[] = ['dnsChain', 'perPodLoadBalancers', 'podIps', 'hostNetwork', 'clusterSet'];
 const TLS_KINDS: readonly TlsKind[] = ['certManager', 'generated', 'existingCa', 'insecure'];
 const TOPOLOGY_FIELDS = [
   'clusters', 'networking', 'tls', 'image', 'version', 'name', 'storageSize', 'storageClass', 'cpu', 'memory', 'extraStartFlags',
-  'initCluster', 'survivalGoal', 'database', 'primaryRegion', 'terminationGracePeriodSeconds', 'localityImage',
+  'initCluster', 'survivalGoal', 'database', 'primaryRegion', 'terminationGracePeriodSeconds', 'localityImage', 'sqlEndpoints',
 ];
 const POD_ADDRESS_FIELDS = ['address', 'gcpAddressName', 'awsEipAllocation', 'awsSubnet'];
 const CLUSTER_LIST_FIELDS = ['zones', 'podCidrs', 'serviceCidrs', 'nodeCidrs'];
@@ -84,6 +87,7 @@ export function readSnapshot(input: unknown, report: Report, resolved: ResolvedA
     clusters,
     networking: readNetworking(props.networking, report, resolved),
     tls: readTls(props.tls, report),
+    sqlEndpoints: readSqlEndpoints(props.sqlEndpoints, report),
   };
 }
 

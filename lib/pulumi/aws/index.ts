@@ -10,3 +10,5 @@ export * from '../vpn/aws-vpc-peering-mesh';
 export * from '../vpn/aws-transit-gateway-hub';
 export * from '../vpn/vpc-cni-snat-exclusion';
 export * from '../cloud/eks-coredns-addon';
+export * from '../cloud/route53-sql-records';
+export type { SqlEndpointsSource } from '../cloud/sql-endpoints-source';

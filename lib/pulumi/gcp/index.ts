@@ -8,3 +8,5 @@
 // crosscluster/pulumi/cloud too); test/packaging/entry-points.test.ts checks what each entry loads.
 export * from '../vpn/gcp-network-peering';
 export * from '../cloud/gke-cloud-dns-forwarding';
+export * from '../cloud/cloud-dns-sql-records';
+export type { SqlEndpointsSource } from '../cloud/sql-endpoints-source';

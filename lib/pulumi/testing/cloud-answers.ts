@@ -139,3 +139,26 @@ export function computedAttributes(type: string, name: string, inputs: Record<st
       return {};
   }
 }
+
+/**
+ * What the clouds answer to the provider functions (invokes) crosscluster calls: `aws.lb.getLoadBalancer`
+ * by name gives an NLB's DNS name (`<name>-<hex>.elb.<region>.amazonaws.com`, as AWS shapes them), its
+ * ARN and the canonical hosted zone of its region (a stand-in id, the same for one region). Empty for
+ * other functions.
+ */
+export function invokeAnswer(token: string, inputs: Record<string, any>): Record<string, unknown> {
+  if (token === 'aws:lb/getLoadBalancer:getLoadBalancer') {
+    const name = String(inputs.name ?? 'nlb');
+    const region = String(inputs.region ?? 'us-east-1');
+    const hex = digestOf(`${region}/${name}`).toString('hex');
+    return {
+      name,
+      arn: `arn:aws:elasticloadbalancing:${region}:123456789012:loadbalancer/net/${name}/${hex.slice(0, 16)}`,
+      arnSuffix: `net/${name}/${hex.slice(0, 16)}`,
+      dnsName: `${name}-${hex.slice(0, 16)}.elb.${region}.amazonaws.com`,
+      zoneId: `Z${digestOf(region).toString('hex').slice(0, 12).toUpperCase()}`,
+      loadBalancerType: 'network',
+    };
+  }
+  return {};
+}

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { computedAttributes, LoadBalancerIngress, loadBalancerIngress, MOCK_EXISTING_COREFILE } from './cloud-answers';
+import { computedAttributes, invokeAnswer, LoadBalancerIngress, loadBalancerIngress, MOCK_EXISTING_COREFILE } from './cloud-answers';
 import { unwrapSecrets } from './secret-values';
 
 /** Options of {@link CloudMocks}. */
@@ -121,6 +121,8 @@ export class CloudMocks implements pulumi.runtime.Mocks {
 
   /** Every registration and read so far, in order. */
   public readonly resources: MockedResource[] = [];
+  /** Every provider function call (invoke) so far, in order. */
+  public readonly invokes: Array<{ readonly token: string; readonly inputs: Record<string, any> }> = [];
   private readonly options: CloudMocksOptions;
   private readonly ingresses = new Map<string, LoadBalancerIngress>();
   private readonly takenAddresses = new Set<string>();
@@ -167,9 +169,13 @@ export class CloudMocks implements pulumi.runtime.Mocks {
     return { id, state };
   }
 
-  /** Answers a provider function call (an invoke) with its inputs (called by the Pulumi runtime). */
+  /**
+   * Answers a provider function call (an invoke) with its inputs and what the cloud would add
+   * (`aws.lb.getLoadBalancer`: the NLB's DNS name, ARN and hosted zone); called by the Pulumi runtime.
+   */
   public call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
-    return args.inputs;
+    this.invokes.push({ token: args.token, inputs: args.inputs });
+    return { ...args.inputs, ...invokeAnswer(args.token, args.inputs) };
   }
 
   /** The resources of one type token, in registration order. */

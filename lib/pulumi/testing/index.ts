@@ -6,5 +6,7 @@
  * @packageDocumentation
  */
 export { CloudMocks, CloudMocksOptions, MockedKubeObject, MockedResource, outputValue, settle, withDataPatchesMerged } from './cloud-mocks';
-export { LoadBalancerIngress, MOCK_AWS_PSK_PREFIX, MOCK_EXISTING_COREFILE, computedAttributes, loadBalancerIngress, standInSecret } from './cloud-answers';
+export {
+  LoadBalancerIngress, MOCK_AWS_PSK_PREFIX, MOCK_EXISTING_COREFILE, computedAttributes, invokeAnswer, loadBalancerIngress, standInSecret,
+} from './cloud-answers';
 export { isSecretValue, unwrapSecrets } from './secret-values';

@@ -214,11 +214,13 @@ export interface QueryResult {
 
 /**
  * An A query with node's resolver (c-ares) against one server, bounded by `timeoutMs` per try; one
- * try unless `tries` says otherwise (a pod's glibc resolver makes two: `attempts:2`).
+ * try unless `tries` says otherwise (a pod's glibc resolver makes two: `attempts:2`); from `source`
+ * (a local IPv4 address) when given, as a client of that address would ask.
  */
-export async function query(server: Endpoint, name: string, timeoutMs = 2_000, tries = 1): Promise<QueryResult> {
+export async function query(server: Endpoint, name: string, timeoutMs = 2_000, tries = 1, source?: string): Promise<QueryResult> {
   const resolver = new dnsPromises.Resolver({ timeout: timeoutMs, tries });
   resolver.setServers([server.port === 53 ? server.host : `${server.host}:${server.port}`]);
+  if (source !== undefined) resolver.setLocalAddress(source);
   const start = Date.now();
   try {
     const addresses = await resolver.resolve4(name);
