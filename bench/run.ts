@@ -15,7 +15,7 @@ import { Figures, figuresComment, parseFigures } from './support/figures';
 import { HotspotRow, perPodFindObject } from './support/hotspots';
 import { fmt, fmtMs, ratio, ROOT, runChild, Stats, stats } from './support/measure';
 import { HOPS, HOURS_PER_MONTH, loadBalancerCost, PlannedLoadBalancer, plannedLoadBalancers, PRICES } from './support/shape';
-import { benchClusters, benchNetworking, benchSqlEndpoints, Size, sizeLabel, STRATEGIES, STRATEGY_LABEL, Strategy } from './support/topology';
+import { benchClusters, benchNetworking, benchSqlEndpoints, SHAPE_STRATEGIES, Size, sizeLabel, STRATEGIES, STRATEGY_LABEL, Strategy } from './support/topology';
 import { touchScenarios, TouchScenario } from './support/touch';
 import { planDeployment } from '../lib/core/plan';
 import { Tls } from '../lib/core/tls';
@@ -371,19 +371,25 @@ function writeShape(): void {
   out('## 6. Deployed shape per strategy (computed from the plan)', '');
   out('Load balancers = the `type: LoadBalancer` Services the plan renders.', '');
   const lbRows: string[][] = [];
+  const rule: Partial<Record<Strategy, string>> = {
+    dnsChain: 'clusters (1 DNS LB each, 53/UDP + 53/TCP; on GKE without mixed-protocol Services two, one per protocol, sharing one address)',
+    perPodLoadBalancers: 'total nodes (1 per pod, 26257/TCP)',
+    podIps: 'clusters (1 join LB each, 26257/TCP, used only to join)',
+    hostNetwork: 'none (nodes dial listed node addresses)',
+  };
   for (const size of SIZES.filter(REQUIRED)) {
-    for (const strategy of STRATEGIES) {
+    for (const strategy of SHAPE_STRATEGIES) {
       const clusters = benchClusters(size);
       const lbs = plannedLoadBalancers(planDeployment({ clusters, networking: benchNetworking(strategy, clusters), tls: Tls.certManager() }, { engine: 'cdk8s' }));
       const ports = lbs.reduce((n, lb) => n + lb.ports.length, 0);
-      lbRows.push([sizeLabel(size), STRATEGY_LABEL[strategy], String(lbs.length), String(ports), strategy === 'dnsChain' ? 'clusters (1 DNS LB each, 53/UDP + 53/TCP; on GKE without mixed-protocol Services two, one per protocol, sharing one address)' : 'total nodes (1 per pod, 26257/TCP)']);
+      lbRows.push([sizeLabel(size), STRATEGY_LABEL[strategy], String(lbs.length), String(ports), rule[strategy] ?? '']);
     }
   }
   table(['size', 'strategy', 'load balancers', 'LB ports', 'rule'], lbRows);
 
   out('### Extra hops on the data path between two pods in different clusters', '');
   out(
-    'Assumptions: DNS chain needs pod-to-pod routability (one VPC, peering or VPN; `CrossCloudVpn`) and counts the VPN gateways as the network, not as hops the strategy adds; per-pod LBs are internal L4 load balancers (GKE internal passthrough NLB, AWS NLB with IP targets through the AWS Load Balancer Controller, Azure internal Standard LB), `externalTrafficPolicy: Local`. An "extra L4 hop" is a load balancer on the packet path that the pod-to-pod route would not have.',
+    'Assumptions: DNS chain needs pod-to-pod routability (one VPC, peering or VPN; `CrossCloudVpn`) and counts the VPN gateways as the network, not as hops the strategy adds (so do pod IPs and host networking: routed pod CIDRs, or node addresses reachable between the clusters); per-pod LBs are internal L4 load balancers (GKE internal passthrough NLB, AWS NLB with IP targets through the AWS Load Balancer Controller, Azure internal Standard LB), `externalTrafficPolicy: Local`. An "extra L4 hop" is a load balancer on the packet path that the pod-to-pod route would not have.',
     '',
   );
   table(['strategy', 'request path', 'response path', 'at connect time', 'pods of the same cluster', 'bytes through LBs'], HOPS.map((h) => [
@@ -408,7 +414,7 @@ function writeShape(): void {
     { label: 'GCP + AWS + Azure (the 3×3 above)', clusters: mixed, clouds: ['gcp', 'aws', 'azure'] },
   ];
   for (const d of deployments) {
-    for (const strategy of STRATEGIES) {
+    for (const strategy of SHAPE_STRATEGIES) {
       const lbs = plannedLoadBalancers(planDeployment({ clusters: d.clusters, networking: benchNetworking(strategy, d.clusters), tls: Tls.certManager() }, { engine: 'cdk8s' }));
       const costs = d.clouds.map((c) => loadBalancerCost(c, lbs));
       const standalone = costs.reduce((n, c) => n + c.standalonePerMonth, 0), marginal = costs.reduce((n, c) => n + c.marginalPerMonth, 0);
@@ -416,7 +422,8 @@ function writeShape(): void {
         d.label, STRATEGY_LABEL[strategy], String(lbs.length),
         costs.map((c) => `${c.billedUnits} ${c.unit}`).join(' + '),
         `$${standalone.toFixed(2)}`, `$${marginal.toFixed(2)}`,
-        costs.map((c) => c.usageNote).join('; '),
+        // No load balancer, no usage charge.
+        costs.filter((c) => c.billedUnits > 0).map((c) => c.usageNote).join('; ') || '—',
       ]);
     }
   }

@@ -176,4 +176,20 @@ export const HOPS: readonly HopModel[] = [
     sameCluster: 'GCP/Azure: 0 (kube-proxy short-circuits LB IPs listed in the Service status); AWS NLB hostname: 1 (hairpin through the NLB)',
     lbBytes: 'all inter-node CockroachDB traffic (Raft, DistSQL) to that pod',
   },
+  {
+    strategy: 'pod IPs',
+    extraL4HopsRequest: '0 (pod IP to pod IP over peering/VPN)',
+    extraL4HopsResponse: '0',
+    connectTime: 'none (advertise addresses are pod IPs); the join load balancer only when a node starts and joins',
+    sameCluster: '0',
+    lbBytes: 'join handshakes only',
+  },
+  {
+    strategy: 'host network',
+    extraL4HopsRequest: '0 (node address to node address; the pod is on the node\'s network)',
+    extraL4HopsResponse: '0',
+    connectTime: 'none with node IPs; one DNS lookup with listed node names',
+    sameCluster: '0',
+    lbBytes: 'none (no load balancer)',
+  },
 ];

@@ -5,13 +5,21 @@ import { Tls } from '../../lib/core/tls';
 import { Cloud, ClusterSpec } from '../../lib/core/topology';
 
 /**
- * The networking strategies: the two the main benchmark compares, and the two ways of discovery without
- * the managed DNS (bench/discovery.ts): the MCS cluster set and the DNS chain with a CoreDNS of its own.
+ * The networking strategies: the two the main benchmark compares, the two ways of discovery without
+ * the managed DNS (bench/discovery.ts): the MCS cluster set and the DNS chain with a CoreDNS of its own,
+ * and the direct path (pod IPs, host networking), which the deployed-shape section adds.
  */
-export type Strategy = 'dnsChain' | 'perPodLoadBalancers' | 'clusterSet' | 'ownCoredns';
+export type Strategy = 'dnsChain' | 'perPodLoadBalancers' | 'clusterSet' | 'ownCoredns' | 'podIps' | 'hostNetwork';
 export const STRATEGIES: readonly Strategy[] = ['dnsChain', 'perPodLoadBalancers'];
+/** The strategies of the deployed-shape section (load balancers, hops, list price). */
+export const SHAPE_STRATEGIES: readonly Strategy[] = ['dnsChain', 'perPodLoadBalancers', 'podIps', 'hostNetwork'];
 export const STRATEGY_LABEL: Readonly<Record<Strategy, string>> = {
-  dnsChain: 'DNS chain', perPodLoadBalancers: 'per-pod LBs', clusterSet: 'cluster set (MCS)', ownCoredns: 'DNS chain, own CoreDNS',
+  dnsChain: 'DNS chain',
+  perPodLoadBalancers: 'per-pod LBs',
+  clusterSet: 'cluster set (MCS)',
+  ownCoredns: 'DNS chain, own CoreDNS',
+  podIps: 'pod IPs',
+  hostNetwork: 'host network',
 };
 
 /** The clusters as a strategy needs them: a cluster set wants one namespace in every cluster (namespace sameness). */
@@ -85,6 +93,17 @@ export function benchNetworking(strategy: Strategy, clusters: readonly ClusterSp
     });
   }
   if (strategy === 'clusterSet') return Networking.clusterSet({ implementation: 'submariner' });
+  // One join load balancer per cluster, at an address of its node CIDR.
+  if (strategy === 'podIps') return Networking.podIps({ joinAddresses: Object.fromEntries(clusters.map((c, i) => [c.name, joinLbAddress(indexOf(c, i))])) });
+  if (strategy === 'hostNetwork') {
+    // Every database node listed with a static address of its node CIDR (the bench clouds are managed: say they are static).
+    return Networking.hostNetwork({
+      staticNodeAddresses: true,
+      nodes: Object.fromEntries(clusters.map((c, i) => [c.name, Array.from({ length: c.nodes }, (_, j) => ({
+        name: `${c.name}-db-${j}`, address: `10.${128 + indexOf(c, i)}.1.${10 + j}`,
+      }))])),
+    });
+  }
   return Networking.perPodLoadBalancers({
     addresses: Object.fromEntries(clusters.map((c, i) => [c.name, Array.from({ length: c.nodes }, (_, j) => podLbAddress(indexOf(c, i), j))])),
   });
@@ -100,6 +119,11 @@ function indexOf(cluster: ClusterSpec, fallback: number): number {
 export function cdk8sProps(strategy: Strategy, clusters: ClusterSpec[]) {
   const placed = strategyClusters(strategy, clusters);
   return { clusters: placed, networking: benchNetworking(strategy, placed), tls: Tls.certManager() };
+}
+
+/** Cluster i's join load-balancer IP (pod IPs): inside its node CIDR. */
+export function joinLbAddress(i: number): string {
+  return `10.${128 + i}.0.27`;
 }
 
 /** Cluster i's SQL load-balancer IP: inside its node CIDR. */
