@@ -2,7 +2,7 @@
 // their options read once into plain data, every problem reported with its field path.
 import { CheckContext, quotedList } from './context';
 import { isDnsName, isDnsSubdomain, isLabelValue } from './kubernetes-values';
-import { addressProblem, clusterBlocks } from './networking';
+import { addressKey, clusterBlocks } from './networking';
 import { isList, keyPath, readKeyedMap, readList, readObject, Report, toLookup } from './read';
 import type { NetworkingSnapshot, ResolvedAddressInput } from './snapshot';
 import { cidrContainsIp, canonicalIp, parseCidr, ParsedCidr, parseIp, unreachableReason } from '../cidr';
@@ -125,18 +125,8 @@ function checkPodIps(context: CheckContext, networking: NetworkingSnapshot): voi
     if (list.length === 0) report(path, 'an empty list: give the join load balancer\'s address (on AWS its private IP in every subnet)');
     list.forEach((address, j) => {
       const at = isList(value) ? `${path}[${j}]` : path;
-      const ip = parseIp(address);
-      let key: string;
-      if (typeof ip !== 'string') {
-        const problem = addressProblem(ip, blocks, index);
-        if (problem) report(at, problem);
-        key = ip.canonical;
-      } else if (isDnsName(address) && !/^[0-9.]+$/.test(address)) {
-        key = address.toLowerCase().replace(/\.$/, '');
-      } else {
-        report(at, typeof address === 'string' && /^[0-9.:]+$/.test(address) ? ip : `${show(address)} is neither an IP address nor a DNS name`);
-        return;
-      }
+      const key = addressKey(address, address, blocks, index, (problem) => report(at, problem));
+      if (key === undefined) return;
       if (owners.has(key) && owners.get(key) !== name) report(at, `${show(address)} is also the join address of ${show(owners.get(key))}: each cluster has a load balancer of its own`);
       else if (owners.has(key)) report(at, `${show(address)} is listed twice`);
       else owners.set(key, name);

@@ -46,6 +46,26 @@ export function clusterBlocks(context: CheckContext): Array<{ index: number; kin
 }
 
 /**
+ * The identity of an address a peer dials (a canonical IP, or a lower-case DNS name without the final
+ * dot), its problems reported; undefined when it is neither. Something that looks like an IP gets the IP
+ * parser's reason (leading zeros, octets > 255); `shown` is what the message shows of the entry.
+ */
+export function addressKey(
+  address: unknown, shown: unknown, blocks: ReturnType<typeof clusterBlocks>, owner: number | undefined, report: (problem: string) => void,
+): string | undefined {
+  const ip = parseIp(address);
+  if (typeof ip !== 'string') {
+    const problem = addressProblem(ip, blocks, owner);
+    if (problem) report(problem);
+    return ip.canonical;
+  }
+  if (isDnsName(address) && !/^[0-9.]+$/.test(address)) return address.toLowerCase().replace(/\.$/, '');
+  const looksLikeIp = typeof address === 'string' && (/^[0-9.]+$/.test(address) || address.includes(':'));
+  report(looksLikeIp ? ip : `${show(shown)} is neither an IP address nor a DNS name`);
+  return undefined;
+}
+
+/**
  * Why a load-balancer IP of cluster `owner` cannot be used, or undefined: an address no peer
  * reaches, one inside another cluster's pod or service range (peers would route it to that
  * cluster), or one inside its own service range (a ClusterIP range, never a load balancer's).
@@ -141,20 +161,8 @@ function checkPerPodAddresses(context: CheckContext): void {
       const at = `${path}[${j}]`;
       const fields: Record<string, unknown> = entry !== null && typeof entry === 'object' ? entry as Record<string, unknown> : { address: entry };
       const address = fields.address;
-      const ip = parseIp(address);
-      let key: string;
-      if (typeof ip !== 'string') {
-        const problem = addressProblem(ip, blocks, index);
-        if (problem) report(at, problem);
-        key = ip.canonical;
-      } else if (isDnsName(address) && !/^[0-9.]+$/.test(address)) {
-        key = address.toLowerCase().replace(/\.$/, '');
-      } else {
-        // Something that looks like an IP gets the IP parser's reason (leading zeros, octets > 255).
-        const looksLikeIp = typeof address === 'string' && (/^[0-9.]+$/.test(address) || address.includes(':'));
-        report(at, looksLikeIp ? ip : `${show(entry !== null && typeof entry === 'object' ? address : entry)} is neither an IP address nor a DNS name`);
-        return;
-      }
+      const key = addressKey(address, entry !== null && typeof entry === 'object' ? address : entry, blocks, index, (problem) => report(at, problem));
+      if (key === undefined) return;
       if (owners.has(key)) report(at, `${show(address)} is already the address of ${owners.get(key)}`);
       else owners.set(key, at);
       checkHandle(context, `${at}.gcpAddressName`, fields.gcpAddressName, GCE_NAME, 'the name of a reserved GCE address (lower-case letters, digits and \'-\', at most 63)');
