@@ -12,8 +12,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Deployment, E2eCase, hostOf, single, synthesize } from './support/deployments';
 import { clusterRecords, dig, Endpoint, query, startCoreDns, UpstreamSink, writeFile, zoneFile } from './support/dns';
+import { DnsWorld, startDnsWorld, stopDnsWorld } from './support/dns-world';
 import { IssuedCert, OpensslPki, TestCa } from './support/pki';
-import { dnsPort, E2E_HOME, loopbackBase, ProcessGroup, removeDir, requireTool, tempDir } from './support/processes';
+import { loopbackBase, ProcessGroup } from './support/processes';
 import { nodeHandshake, NodeTlsServer, opensslHandshake, startNodeServer } from './support/tls';
 import { topology as exampleTopology } from '../../examples/cluster-set/main';
 import { THREE_CLUSTERS } from '../support/topologies';
@@ -35,6 +36,7 @@ const CASES: readonly E2eCase[] = [
   },
 ];
 
+let world: DnsWorld | undefined;
 let dir: string;
 let group: ProcessGroup;
 let port = 53;
@@ -45,21 +47,12 @@ let coredns: string;
 let digBinary: string;
 
 beforeAll(async () => {
-  digBinary = requireTool('dig');
-  coredns = requireTool('coredns', [path.join(E2E_HOME, 'bin')]);
-  dir = tempDir('cluster-set');
-  group = new ProcessGroup();
-  port = await dnsPort(`127.${BASE}.255.53`);
-  sink = new UpstreamSink({ host: `127.${BASE}.255.53`, port });
-  await sink.start();
-  pki = new OpensslPki(dir);
-  ca = await pki.createCa('shared-ca');
+  world = await startDnsWorld('cluster-set', BASE);
+  ({ dir, group, port, sink, pki, ca, coredns, dig: digBinary } = world);
 }, 60_000);
 
 afterAll(async () => {
-  await group?.stopAll();
-  await sink?.stop();
-  removeDir(dir);
+  await stopDnsWorld(world);
   // eslint-disable-next-line no-console
   console.log(`cluster-set e2e (port ${port}): ${stats.servers} CoreDNS servers with the generated cluster-set zone, ${stats.queries} queries resolved to the right pods `
     + `(${stats.ownNames} pods resolving their own cluster-set name), ${stats.nxdomain} NXDOMAIN (slowest ${stats.maxNxMs} ms), `

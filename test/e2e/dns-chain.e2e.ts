@@ -10,15 +10,16 @@ import {
   aksCorefile, clusterRecords, CorefileEdit, corefileForTest, corefileZones, dig, dnsmasqArgs, dnsObjects, Endpoint, pinnedAddresses, query,
   SimulatedDns, startCoreDns, startDnsmasq, UpstreamSink, writeFile, zoneFile,
 } from './support/dns';
+import { DnsWorld, startDnsWorld, stopDnsWorld } from './support/dns-world';
 import { OpensslPki, TestCa } from './support/pki';
-import { dnsPort, E2E_HOME, loopbackBase, ProcessGroup, removeDir, requireTool, tempDir } from './support/processes';
+import { loopbackBase, ProcessGroup } from './support/processes';
 import { nodeHandshake, NodeTlsServer, startNodeServer } from './support/tls';
 import { advertiseKey, ClusterPlan } from 'crosscluster';
 
 const BASE = loopbackBase(2);
-const COREDNS_DIR = path.join(E2E_HOME, 'bin');
 const stats = { dnsmasq: 0, coredns: 0, aks: 0, queries: 0, nxdomain: 0, maxNxMs: 0, handshakes: 0, multiAddressForwards: 0 };
 
+let world: DnsWorld | undefined;
 let dir: string;
 let group: ProcessGroup;
 let port = 53;
@@ -30,24 +31,12 @@ let coredns: string;
 let digBinary: string;
 
 beforeAll(async () => {
-  // Tools first: a missing tool fails the suite with the reason, it never skips.
-  dnsmasq = requireTool('dnsmasq');
-  digBinary = requireTool('dig');
-  coredns = requireTool('coredns', [COREDNS_DIR]);
-  dir = tempDir('dns');
-  group = new ProcessGroup();
-  // Port 53 where this process may bind it (root); otherwise one high port for every resolver.
-  port = await dnsPort(`127.${BASE}.255.53`);
-  sink = new UpstreamSink({ host: `127.${BASE}.255.53`, port });
-  await sink.start();
-  pki = new OpensslPki(dir);
-  ca = await pki.createCa('shared-ca');
+  world = await startDnsWorld('dns', BASE, { dnsmasq: true });
+  ({ dir, group, port, sink, pki, ca, coredns, dig: digBinary, dnsmasq } = world);
 }, 60_000);
 
 afterAll(async () => {
-  await group?.stopAll();
-  await sink?.stop();
-  removeDir(dir);
+  await stopDnsWorld(world);
   // eslint-disable-next-line no-console
   console.log(`DNS e2e (port ${port}): ${stats.dnsmasq} dnsmasq and ${stats.coredns} CoreDNS servers (${stats.aks} with AKS's coredns-custom layout), `
     + `${stats.multiAddressForwards} forwards to a load balancer with several addresses, ${stats.queries} queries resolved to the right pod, `

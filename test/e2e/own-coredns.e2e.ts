@@ -13,8 +13,9 @@ import {
   clusterRecords, CorefileEdit, corefileForTest, dig, dnsmasqArgs, Endpoint, pinnedAddresses, query, SimulatedDns, startCoreDns, startDnsmasq,
   UpstreamSink, writeFile, zoneFile,
 } from './support/dns';
+import { DnsWorld, startDnsWorld, stopDnsWorld } from './support/dns-world';
 import { OpensslPki, TestCa } from './support/pki';
-import { dnsPort, E2E_HOME, loopbackBase, ManagedProcess, ProcessGroup, removeDir, requireTool, tempDir } from './support/processes';
+import { loopbackBase, ManagedProcess, ProcessGroup } from './support/processes';
 import { nodeHandshake, NodeTlsServer, startNodeServer } from './support/tls';
 import { topology as exampleTopology } from '../../examples/own-coredns/main';
 import { DNS_ADDRESSES, THREE_CLUSTERS } from '../support/topologies';
@@ -35,6 +36,7 @@ const CASES: readonly E2eCase[] = [
   { name: 'example own-coredns (GKE Cloud DNS, EKS with two NLB subnets, AKS)', input: exampleTopology as TopologyInput },
 ];
 
+let world: DnsWorld | undefined;
 let dir: string;
 let group: ProcessGroup;
 let port = 53;
@@ -46,22 +48,12 @@ let coredns: string;
 let digBinary: string;
 
 beforeAll(async () => {
-  dnsmasq = requireTool('dnsmasq');
-  digBinary = requireTool('dig');
-  coredns = requireTool('coredns', [path.join(E2E_HOME, 'bin')]);
-  dir = tempDir('own-coredns');
-  group = new ProcessGroup();
-  port = await dnsPort(`127.${BASE}.255.53`);
-  sink = new UpstreamSink({ host: `127.${BASE}.255.53`, port });
-  await sink.start();
-  pki = new OpensslPki(dir);
-  ca = await pki.createCa('shared-ca');
+  world = await startDnsWorld('own-coredns', BASE, { dnsmasq: true });
+  ({ dir, group, port, sink, pki, ca, coredns, dig: digBinary, dnsmasq } = world);
 }, 60_000);
 
 afterAll(async () => {
-  await group?.stopAll();
-  await sink?.stop();
-  removeDir(dir);
+  await stopDnsWorld(world);
   // eslint-disable-next-line no-console
   console.log(`own CoreDNS e2e (port ${port}): ${stats.instances} instances running the generated Corefile, ${stats.clusterDns} cluster DNS servers, `
     + `${stats.queries} queries resolved to the right pod, ${stats.localNames} local names through the instance, ${stats.nxdomain} NXDOMAIN (slowest ${stats.maxNxMs} ms), `
